@@ -1,0 +1,91 @@
+"""Command line: ``python -m bot [run|console|backup|migrate|<feature> ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import App, discover_features
+from bot.errors import ConfigurationError
+from bot.settings import Settings, load_settings
+from bot.storage import DatabaseTooNewError
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_bot import run_bot, setup_logging  # discord.py only when really connecting
+
+    token = settings.require_token()
+    setup_logging(settings.log_level)
+    await run_bot(App(settings), token)
+    return 0
+
+
+async def _console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.shell import run_console
+
+    async with App(settings) as app:
+        return await run_console(app)
+
+
+async def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    async with App(settings) as app:
+        path = await app.db.backup(Path(args.path))
+    print(f"Backup written to {path}")
+    return 0
+
+
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    async with App(settings) as app:
+        version = await app.db.schema_version()
+    print(f"Database {settings.database_path} is at schema version {version}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="MS companion bot for Discord communities."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord (needs MSBOT_TOKEN); the default").set_defaults(
+        handler=_run
+    )
+    sub.add_parser(
+        "console", help="offline chat shell over the same core and database"
+    ).set_defaults(handler=_console)
+    backup = sub.add_parser("backup", help="consistent online copy of the database")
+    backup.add_argument("path", help="file to write (must not exist)")
+    backup.set_defaults(handler=_backup)
+    sub.add_parser("migrate", help="apply database migrations and print the version").set_defaults(
+        handler=_migrate
+    )
+    for feature in discover_features():
+        if feature.add_cli is not None:
+            feature.add_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", _run)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=getattr(logging, settings.log_level), format="%(levelname)s %(name)s: %(message)s"
+        )
+        return asyncio.run(handler(args, settings))
+    except (ConfigurationError, DatabaseTooNewError) as exc:
+        print(f"error: {getattr(exc, 'message', str(exc))}", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The core application: settings, storage and every feature's services, with no Discord in it.
+
+The Discord bot (``bot.discord_bot``), the offline console and the CLI all build one
+:class:`App`. Features plug in by shipping ``bot/<feature>/feature.py`` with a module-level
+``FEATURE = Feature(...)``; they are discovered, so adding one touches no shared file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import bot
+from bot.console.registry import ConsoleRegistry
+from bot.guild_config import GuildConfigService
+from bot.privacy import PrivacyRegistry
+from bot.settings import Settings
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+CliHandler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature's hooks into the core. ``name`` is also the ``bot/<name>/`` package."""
+
+    name: str
+    title: str
+    #: Called once per App, before the database is opened: declare config keys, register
+    #: console commands and privacy sections, and create services on ``app.services``.
+    register: Callable[[App], None]
+    #: Called after migrations: import shipped data, warm caches.
+    start: Callable[[App], Awaitable[None]] | None = None
+    stop: Callable[[App], Awaitable[None]] | None = None
+    #: Adds ``python -m bot <name> ...`` sub-commands; handlers return an exit code.
+    add_cli: Callable[[argparse._SubParsersAction], None] | None = None
+    order: int = 100
+
+
+def discover_features() -> list[Feature]:
+    features = []
+    for module in pkgutil.iter_modules(bot.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            feature_module = importlib.import_module(f"bot.{module.name}.feature")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"bot.{module.name}.feature":
+                continue
+            raise
+        features.append(feature_module.FEATURE)
+    return sorted(features, key=lambda f: (f.order, f.name))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class App:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        features: list[Feature] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = Database(settings.database_path)
+        self.config = GuildConfigService(self.db)
+        self.privacy = PrivacyRegistry()
+        self.console = ConsoleRegistry()
+        #: Feature services by name, e.g. ``app.services["articles"]``.
+        self.services: dict[str, Any] = {}
+        self.features = discover_features() if features is None else features
+        for feature in self.features:
+            feature.register(self)
+        self._started = False
+
+    @property
+    def feature_titles(self) -> dict[str, str]:
+        return {f.name: f.title for f in self.features}
+
+    def service(self, name: str) -> Any:
+        return self.services[name]
+
+    async def start(self) -> None:
+        await self.db.open()
+        try:
+            await self.db.migrate()
+            for feature in self.features:
+                if feature.start is not None:
+                    await feature.start(self)
+        except BaseException:
+            await self.db.close()
+            raise
+        self._started = True
+
+    async def close(self) -> None:
+        if self._started:
+            for feature in reversed(self.features):
+                if feature.stop is not None:
+                    try:
+                        await feature.stop(self)
+                    except Exception:
+                        log.exception("Feature %s failed to stop cleanly", feature.name)
+        await self.db.close()
+        self._started = False
+
+    async def __aenter__(self) -> App:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

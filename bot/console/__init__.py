@@ -1,0 +1,1 @@
+"""Offline console: the bot's commands in a local shell, over the same core and database."""

@@ -1,0 +1,122 @@
+"""The one core module that imports discord.py: the bot's lifecycle around :class:`bot.app.App`.
+
+Intents (see README): ``guilds`` (channels, roles, permissions), ``guild_messages`` and the
+privileged ``message_content`` (the moderation detector reads message text). No ``members`` or
+``presences`` intent: a message's author already carries its join date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import pkgutil
+import signal
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.app import App
+
+log = logging.getLogger(__name__)
+
+COMMAND_HASH_KEY = "app_command_hash"
+
+
+def build_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    return intents
+
+
+def discover_cogs() -> list[str]:
+    """Every module in ``cogs/`` not starting with '_' is an extension."""
+    return sorted(
+        f"cogs.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def setup_logging(level: str) -> None:
+    discord.utils.setup_logging(level=getattr(logging, level), root=True)
+
+
+class MSBot(commands.AutoShardedBot):
+    def __init__(self, app: App) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=build_intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, roles=False, replied_user=False
+            ),
+        )
+        self.app = app
+
+    async def setup_hook(self) -> None:
+        await self.app.start()
+        for extension in discover_cogs():
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    def command_payload_hash(self) -> str:
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        payload.sort(key=lambda item: (item.get("type", 1), item["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands(self) -> str:
+        """Sync to the dev guild always (instant), globally only when the commands changed."""
+        dev_guild_id = self.app.settings.dev_guild_id
+        if dev_guild_id is not None:
+            guild = discord.Object(id=dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to development guild %s", len(synced), dev_guild_id)
+            return "guild"
+        digest = self.command_payload_hash()
+        stored = await self.app.db.fetchval(
+            "SELECT value FROM bot_meta WHERE key = ?", (COMMAND_HASH_KEY,)
+        )
+        if stored == digest:
+            log.info("Application commands unchanged; skipping global sync")
+            return "unchanged"
+        synced = await self.tree.sync()
+        await self.app.db.execute_write(
+            "INSERT INTO bot_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (COMMAND_HASH_KEY, digest),
+        )
+        log.info("Synced %d global commands", len(synced))
+        return "global"
+
+    async def on_ready(self) -> None:
+        log.info("Connected as %s to %d guilds", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self.app.db.is_open:
+                await self.app.close()
+                log.info("Database closed cleanly")
+
+
+async def run_bot(app: App, token: str) -> None:
+    bot = MSBot(app)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
+    async with bot:
+        await bot.start(token)
+
+
+def _request_close(bot: MSBot, sig: signal.Signals) -> None:
+    log.info("Received %s; shutting down", sig.name)
+    asyncio.ensure_future(bot.close())  # noqa: RUF006 - the loop ends when close completes

@@ -1,0 +1,100 @@
+"""Reading and writing guild options. Reads are cached: ``on_message`` reads them constantly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.errors import UserError
+from bot.guild_config.keys import ConfigKey
+from bot.replies import Reply
+from bot.storage import Database
+
+
+class GuildConfigService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._keys: dict[str, ConfigKey] = {}
+        self._cache: dict[int, dict[str, Any]] = {}
+
+    # -- declarations ----------------------------------------------------------------------
+    def declare(self, key: ConfigKey) -> ConfigKey:
+        if key.name in self._keys:
+            raise ValueError(f"config key declared twice: {key.name}")
+        self._keys[key.name] = key
+        return key
+
+    @property
+    def keys(self) -> list[ConfigKey]:
+        return sorted(self._keys.values(), key=lambda k: (k.feature, k.name))
+
+    def key(self, name: str) -> ConfigKey:
+        try:
+            return self._keys[name.strip().lower()]
+        except KeyError:
+            known = ", ".join(sorted(self._keys))
+            raise UserError(f"There is no option called `{name[:40]}`. Options: {known}.") from None
+
+    # -- values ----------------------------------------------------------------------------
+    async def _load(self, guild_id: int) -> dict[str, Any]:
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            rows = await self._db.fetchall(
+                "SELECT key, value FROM guild_config WHERE guild_id = ?", (guild_id,)
+            )
+            cached = {row["key"]: json.loads(row["value"]) for row in rows}
+            self._cache[guild_id] = cached
+        return cached
+
+    async def get(self, guild_id: int, name: str) -> Any:
+        key = self.key(name)
+        values = await self._load(guild_id)
+        return values.get(key.name, key.default)
+
+    async def all(self, guild_id: int) -> dict[str, Any]:
+        values = await self._load(guild_id)
+        return {key.name: values.get(key.name, key.default) for key in self.keys}
+
+    async def set(self, guild_id: int, name: str, raw: str, *, actor_id: int | None = None) -> Any:
+        key = self.key(name)
+        value = key.parse(raw)
+        await self.set_value(guild_id, key.name, value, actor_id=actor_id)
+        return value
+
+    async def set_value(
+        self, guild_id: int, name: str, value: Any, *, actor_id: int | None = None
+    ) -> None:
+        key = self.key(name)
+        async with self._db.write() as conn:
+            await conn.execute(
+                "INSERT INTO guild_config (guild_id, key, value, updated_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, "
+                "updated_by = excluded.updated_by, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                (guild_id, key.name, json.dumps(value), actor_id),
+            )
+        self._cache.pop(guild_id, None)
+
+    async def reset(self, guild_id: int, name: str) -> None:
+        key = self.key(name)
+        async with self._db.write() as conn:
+            await conn.execute(
+                "DELETE FROM guild_config WHERE guild_id = ? AND key = ?", (guild_id, key.name)
+            )
+        self._cache.pop(guild_id, None)
+
+    # -- rendering -------------------------------------------------------------------------
+    async def show(self, guild_id: int, feature_titles: dict[str, str]) -> Reply:
+        values = await self.all(guild_id)
+        reply = Reply(
+            title="Server settings", footer="Change one with /config set or /config channel."
+        )
+        by_feature: dict[str, list[str]] = {}
+        for key in self.keys:
+            line = f"{key.name}: {key.display(values[key.name])} ({key.description})"
+            by_feature.setdefault(key.feature, []).append(line)
+        for feature, lines in by_feature.items():
+            reply.add_field(feature_titles.get(feature, feature), "\n".join(lines))
+        if not by_feature:
+            reply.body = "No options are declared."
+        return reply

@@ -1,0 +1,100 @@
+"""Process-wide settings: environment variables prefixed ``MSBOT_`` and an optional ``.env``.
+
+Per-guild options (channels, thresholds) live in ``bot.guild_config`` instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+ENV_PREFIX = "MSBOT_"
+CONSOLE_HINT = "To try the bot without Discord, run `make console` (python -m bot console)."
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
+
+    # --- foundation ---
+    token: SecretStr | None = Field(
+        default=None, description="Discord bot token (secret). Needed only to connect to Discord."
+    )
+    database_path: Path = Field(
+        default=DATA_DIR / "msbot.sqlite3", description="SQLite database file."
+    )
+    dev_guild_id: int | None = Field(
+        default=None,
+        description="Guild id for instant command sync while developing; unset = global sync.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level."
+    )
+
+    # --- articles (issue: articles and ratings) ---
+    articles_dir: Path = Field(
+        default=DATA_DIR / "articles",
+        description="Folder of Markdown articles imported at start-up.",
+    )
+    articles_feed_url: str | None = Field(
+        default=None, description="RSS/Atom feed of the community's site to import articles from."
+    )
+    articles_feed_sync_minutes: int = Field(
+        default=0, ge=0, le=10080, description="Re-import the feed every N minutes (0 = off)."
+    )
+
+    # --- streaks (issue: exercise streaks) ---
+    reminder_tick_seconds: int = Field(
+        default=60,
+        ge=10,
+        le=3600,
+        description="How often the reminder scheduler looks for due reminders.",
+    )
+
+    # --- moderation (issue: moderation) ---
+    moderation_rules_dir: Path = Field(
+        default=DATA_DIR / "moderation", description="Folder of moderation rule files."
+    )
+    moderation_retention_days: int = Field(
+        default=30, ge=1, le=365, description="Days flagged message text is kept."
+    )
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _blank_token_is_missing(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def require_token(self) -> str:
+        if self.token is None:
+            raise ConfigurationError(
+                f"{ENV_PREFIX}TOKEN is not set: put your bot token in .env "
+                f"(copy .env.example) or the environment. {CONSOLE_HINT}"
+            )
+        return self.token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one clear sentence."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        raise ConfigurationError(
+            f"{ENV_PREFIX}{field.upper()} is invalid ({error['msg']}): fix it in .env or the "
+            f"environment (see .env.example). {CONSOLE_HINT}"
+        ) from None
