@@ -1,0 +1,1 @@
+-- Reserved for the streaks feature; it replaces this comment with its schema.

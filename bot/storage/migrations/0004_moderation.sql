@@ -1,0 +1,1 @@
+-- Reserved for the moderation feature; it replaces this comment with its schema.
