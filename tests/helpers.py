@@ -178,7 +178,8 @@ async def invoke(
 ) -> None:
     """Run a slash command the way the tree does: checks, callback, then the error handler."""
     try:
-        if hasattr(cog, "interaction_check") and not await cog.interaction_check(interaction):
+        check = getattr(cog, "interaction_check", None)
+        if check is not None and not await discord.utils.maybe_coroutine(check, interaction):
             return
         for check in command.checks:
             if not await discord.utils.maybe_coroutine(check, interaction):

@@ -1,0 +1,81 @@
+"""The command line as a new user meets it: run in a subprocess, like a real shell."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(
+    *args: str, tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MSBOT_")}
+    environment |= {
+        "MSBOT_DATABASE_PATH": str(tmp_path / "cli.sqlite3"),
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env there
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_run_without_token_explains_in_one_sentence(tmp_path: Path) -> None:
+    result = run_cli("run", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "MSBOT_TOKEN is not set" in result.stderr
+    assert "console" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_stops_start_up_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("console", tmp_path=tmp_path, MSBOT_LOG_LEVEL="chatty")
+    assert result.returncode == 2
+    assert "MSBOT_LOG_LEVEL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_piped_console_answers_and_exits(tmp_path: Path) -> None:
+    result = run_cli("console", tmp_path=tmp_path, stdin="/help\n/config show\n")
+    assert result.returncode == 0, result.stderr
+    assert "What I can do" in result.stdout
+    assert "Server settings" in result.stdout
+
+
+def test_backup_then_refuse_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "backup.sqlite3"
+    first = run_cli("backup", str(target), tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert target.exists()
+    second = run_cli("backup", str(target), tmp_path=tmp_path)
+    assert second.returncode == 2
+    assert "already exists" in second.stderr
+
+
+def test_newer_database_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    assert run_cli("migrate", tmp_path=tmp_path).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        conn.execute("INSERT INTO schema_version (version, name) VALUES (999, 'future')")
+    result = run_cli("migrate", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "schema version 999" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["backup", "--help"]])
+def test_every_cli_command_has_help(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli(*args, tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "usage:" in result.stdout

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigurationError
+from bot.settings import Settings, load_settings
+
+
+def test_defaults_need_no_token() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.token is None
+    assert settings.database_path.name == "msbot.sqlite3"
+    assert settings.database_path.parent.name == "data"
+
+
+def test_missing_token_is_one_clear_sentence_pointing_to_console() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(_env_file=None).require_token()
+    message = info.value.message
+    assert "MSBOT_TOKEN" in message
+    assert "console" in message
+    assert "\n" not in message
+
+
+def test_blank_token_counts_as_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSBOT_TOKEN", "   ")
+    with pytest.raises(ConfigurationError):
+        load_settings(_env_file=None).require_token()
+
+
+def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSBOT_DEV_GUILD_ID", "not-a-number")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(_env_file=None)
+    assert "MSBOT_DEV_GUILD_ID" in info.value.message
+    assert "not-a-number" not in info.value.message  # input is hidden from errors
+
+
+def test_bad_log_level_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSBOT_LOG_LEVEL", "LOUD")
+    with pytest.raises(ConfigurationError, match="MSBOT_LOG_LEVEL"):
+        load_settings(_env_file=None)
+
+
+def test_token_never_in_repr_or_str(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "MTIzNDU2Nzg5.secret-token-value"
+    monkeypatch.setenv("MSBOT_TOKEN", secret)
+    settings = load_settings(_env_file=None)
+    assert settings.require_token() == secret
+    assert secret not in repr(settings)
+    assert secret not in str(settings)
+    assert secret not in settings.model_dump_json()
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("MSBOT_LOG_LEVEL=DEBUG\nMSBOT_DEV_GUILD_ID=123456789012345678\n")
+    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    assert settings.log_level == "DEBUG"
+    assert settings.dev_guild_id == 123456789012345678
+
+
+def test_env_example_lists_every_setting() -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"MSBOT_{name.upper()}" in example, name

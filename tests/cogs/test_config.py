@@ -1,0 +1,75 @@
+import discord
+import pytest
+
+from bot.app import App
+from bot.guild_config import ConfigKey, ConfigKind
+from cogs.config import ConfigCog, channel_options, value_options
+from tests.helpers import admin_permissions, invoke, make_channel, make_interaction, make_member
+
+
+@pytest.fixture
+def cog(app: App) -> ConfigCog:
+    # Options of our own, so the tests do not depend on which features declare what.
+    app.config.declare(ConfigKey("test_channel", ConfigKind.CHANNEL, None, "A channel", "test"))
+    app.config.declare(
+        ConfigKey("test_number", ConfigKind.INT, 2, "A number", "test", minimum=0, maximum=9)
+    )
+    return ConfigCog(bot=None)  # type: ignore[arg-type]
+
+
+def _admin(app: App):
+    return make_interaction(app, user=make_member(permissions=admin_permissions()))
+
+
+async def test_show_requires_manage_server_server_side(app: App, cog: ConfigCog) -> None:
+    interaction = make_interaction(
+        app, user=make_member(permissions=discord.Permissions(send_messages=True))
+    )
+    await invoke(ConfigCog.show, cog, interaction)
+    [sent] = interaction.sent
+    assert sent.ephemeral
+    assert "Manage Server permission" in sent.text
+
+
+async def test_admin_sets_and_shows(app: App, cog: ConfigCog) -> None:
+    interaction = _admin(app)
+    await invoke(ConfigCog.set_, cog, interaction, option="test_number", value="7")
+    assert "test_number is now 7" in interaction.sent[0].text
+    assert await app.config.get(1, "test_number") == 7
+    show = _admin(app)
+    await invoke(ConfigCog.show, cog, show)
+    assert "test_number: 7" in show.sent[0].text
+    reset = _admin(app)
+    await invoke(ConfigCog.reset, cog, reset, option="test_number")
+    assert await app.config.get(1, "test_number") == 2
+
+
+async def test_channel_option(app: App, cog: ConfigCog) -> None:
+    interaction = _admin(app)
+    channel = make_channel(555555555555555555)
+    await invoke(ConfigCog.channel, cog, interaction, option="test_channel", channel=channel)
+    assert "<#555555555555555555>" in interaction.sent[0].text
+    assert await app.config.get(1, "test_channel") == 555555555555555555
+
+
+async def test_unknown_option_and_bad_value_are_friendly(app: App, cog: ConfigCog) -> None:
+    interaction = _admin(app)
+    await invoke(ConfigCog.set_, cog, interaction, option="colour_scheme", value="blue")
+    assert "no option called `colour_scheme`" in interaction.sent[0].text
+    assert interaction.sent[0].ephemeral
+
+
+async def test_value_errors_change_nothing(app: App, cog: ConfigCog) -> None:
+    interaction = _admin(app)
+    await invoke(ConfigCog.set_, cog, interaction, option="test_number", value="12")
+    assert "between 0 and 9" in interaction.sent[0].text
+    assert await app.config.get(1, "test_number") == 2
+
+
+async def test_autocomplete_separates_channels_from_values(app: App, cog: ConfigCog) -> None:
+    interaction = _admin(app)
+    channel_names = {c.value for c in await channel_options(interaction, "")}
+    value_names = {c.value for c in await value_options(interaction, "")}
+    assert not channel_names & value_names
+    assert "test_channel" in channel_names
+    assert "test_number" in value_names
