@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.help import HelpGroup, render_help
 from cogs._errors import on_app_command_error
-from cogs._ui import app_of, respond
+from cogs._ui import app_of, reply_to_embed, respond
 
 FEATURE = "meta"
 
@@ -48,6 +48,11 @@ class Meta(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         app_of(interaction)  # fails loudly if the bot was built without the core
         await respond(interaction, render_help(build_help_groups(self.bot)))
+
+    @commands.command(name="help")
+    async def help_text(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Mention the bot with "help" (for apps or members that cannot use slash commands)."""
+        await ctx.send(embed=reply_to_embed(render_help(build_help_groups(self.bot))))
 
 
 async def setup(bot: commands.Bot) -> None:
