@@ -1,0 +1,1 @@
+"""Exercise streaks: opt-in check-ins with MS-aware rules (rest days, pauses, local days)."""

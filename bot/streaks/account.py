@@ -1,0 +1,161 @@
+"""A member's streak settings, leaving, and the privacy section (export / erase)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import UserError
+from bot.privacy import PrivacySection
+from bot.replies import Reply, Tone
+from bot.streaks import rules, store
+
+if TYPE_CHECKING:
+    from bot.streaks.service import StreakService
+
+SETTING_NAMES = ("public", "reminder", "dayend", "zone")
+_OFF = {"off", "none", "no", "stop"}
+
+
+class AccountService:
+    def __init__(self, streaks: StreakService) -> None:
+        self.streaks = streaks
+        self.db = streaks.app.db
+
+    def show(self, member: store.Member) -> Reply:
+        reminder = member.reminder_time or "off"
+        reply = Reply(title="Your streak settings")
+        reply.add_field("Time zone", member.zone)
+        reply.add_field("Daily reminder", reminder)
+        reply.add_field("Day ends at", f"{member.day_end_hour}:00")
+        reply.add_field("Public (board and milestones)", "on" if member.public else "off")
+        reply.footer = "Change one with /streak settings, e.g. reminder 19:30 or public on."
+        return reply
+
+    async def update(
+        self,
+        user_id: int,
+        *,
+        public: bool | None = None,
+        reminder: str | None = None,
+        day_end_hour: int | None = None,
+        zone: str | None = None,
+    ) -> Reply:
+        """Validate everything first, then change it all in one transaction (all or nothing)."""
+        changes: dict[str, Any] = {}
+        said: list[str] = []
+        zone_name = rules.validate_zone(zone) if zone is not None else None
+        if day_end_hour is not None:
+            rules.validate_day_end_hour(day_end_hour)
+        hhmm: str | None = None
+        if reminder is not None and reminder.strip().lower() not in _OFF:
+            hhmm = rules.parse_reminder_time(reminder).strftime("%H:%M")
+        now = self.streaks.app.clock()
+        async with self.db.write() as conn:
+            member = await store.load_member(conn, user_id)
+            if member is None or not member.active:
+                from bot.streaks.service import NotJoinedError
+
+                raise NotJoinedError()
+            if public is not None:
+                changes["public"] = int(public)
+                said.append("public: " + ("on" if public else "off"))
+            if day_end_hour is not None:
+                changes["day_end_hour"] = day_end_hour
+                said.append(f"your day ends at {day_end_hour}:00")
+            if zone_name is not None and zone_name != member.zone:
+                old_today = rules.local_day(now, member.zone, day_end_hour or member.day_end_hour)
+                new_today = rules.local_day(now, zone_name, day_end_hour or member.day_end_hour)
+                # Travelling east can skip a whole local day; it is paused, never "missed".
+                if new_today - old_today > timedelta(days=1):
+                    await store.add_pause(
+                        conn,
+                        user_id,
+                        old_today + timedelta(days=1),
+                        new_today - timedelta(days=1),
+                        "travel",
+                    )
+                changes["zone"] = zone_name
+                said.append(f"time zone {zone_name}")
+            if reminder is not None:
+                changes["reminder_time"] = hhmm
+                said.append(f"reminder at {hhmm}" if hhmm else "reminders off")
+            new_reminder = changes.get("reminder_time", member.reminder_time)
+            new_zone = changes.get("zone", member.zone)
+            if "reminder_time" in changes or "zone" in changes:
+                changes["next_reminder_at"] = (
+                    rules.to_epoch(
+                        rules.next_reminder_at(
+                            now, rules.parse_reminder_time(new_reminder), new_zone
+                        )
+                    )
+                    if new_reminder
+                    else None
+                )
+            if not changes:
+                return self.show(member)
+            await store.update_member(conn, user_id, **changes)
+        return await self.streaks.with_notice(
+            user_id, Reply(body="Saved: " + ", ".join(said) + ".", tone=Tone.SUCCESS)
+        )
+
+    async def snooze_reminders(self, user_id: int, days: int = 7) -> Reply:
+        """'Pause reminders for a week': the next reminder moves to a week from today."""
+        now = self.streaks.app.clock()
+        async with self.db.write() as conn:
+            member = await store.load_member(conn, user_id)
+            if member is None or not member.active:
+                from bot.streaks.service import NotJoinedError
+
+                raise NotJoinedError()
+            if member.reminder_time is None:
+                raise UserError("Your reminders are already off.")
+            local_today = now.astimezone(rules.zone(member.zone)).date()
+            resume_on = local_today + timedelta(days=days)
+            next_at = rules.next_reminder_at(
+                now,
+                rules.parse_reminder_time(member.reminder_time),
+                member.zone,
+                not_before=resume_on,
+            )
+            await store.update_member(conn, user_id, next_reminder_at=rules.to_epoch(next_at))
+        return Reply(
+            body=f"No reminders until {resume_on:%a} {resume_on.day} {resume_on:%b}. "
+            "Your streak is not affected.",
+            tone=Tone.SUCCESS,
+        )
+
+    async def leave(self, user_id: int, *, delete: bool = False) -> Reply:
+        async with self.db.write() as conn:
+            member = await store.load_member(conn, user_id)
+            if member is None or (not member.active and not delete):
+                raise UserError("You are not tracking streaks, so there is nothing to stop.")
+            if delete:
+                await store.erase_member(conn, user_id)
+            else:
+                await store.update_member(
+                    conn, user_id, active=0, reminder_time=None, next_reminder_at=None, public=0
+                )
+        if delete:
+            return Reply(body="Done: tracking stopped and your streak history is deleted.")
+        return Reply(
+            body="Tracking stopped and reminders are off. Your history is kept in case you come "
+            "back; delete it any time with /streak leave (delete) or /mydata delete.",
+            tone=Tone.SUCCESS,
+        )
+
+    # -- privacy ---------------------------------------------------------------------------
+    async def export(self, user_id: int) -> dict[str, Any]:
+        return await store.export_member(self.db, user_id)
+
+    async def erase(self, user_id: int) -> int:
+        async with self.db.write() as conn:
+            return await store.erase_member(conn, user_id)
+
+    def privacy_section(self) -> PrivacySection:
+        return PrivacySection(
+            name="streaks",
+            description="Streak settings, check-ins, rest days, pauses and reminder time",
+            export=self.export,
+            erase=self.erase,
+        )

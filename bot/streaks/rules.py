@@ -1,0 +1,270 @@
+"""Pure streak rules: local days, reminder instants, rest-day limits and streak lengths.
+
+No I/O here, so every rule can be tested exhaustively. Days are always the member's *local*
+days (``datetime.date``): a day is computed once, from a UTC instant, the member's IANA zone and
+the hour their day ends, and stored as an ISO date. Daylight-saving and zone changes therefore
+never create or delete a stored day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.errors import UserError
+
+MILESTONES = (3, 7, 14, 30, 50, 100, 365)
+MAX_DAY_END_HOUR = 4
+MAX_PAUSE_WEEKS = 8
+MIN_MINUTES, MAX_MINUTES = 1, 600
+ACTIVITIES = (
+    "walking",
+    "stretching",
+    "chair exercises",
+    "yoga",
+    "swimming",
+    "aquafit",
+    "physio exercises",
+    "strength",
+    "bike",
+    "dance",
+    "other",
+)
+REST_REASONS = ("fatigue", "flare", "appointment", "heat", "other")
+_HHMM = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+
+
+# -- validation --------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+@lru_cache(maxsize=1)
+def _zone_lookup() -> dict[str, str]:
+    return {name.lower(): name for name in zone_names()}
+
+
+def validate_zone(raw: str) -> str:
+    """The canonical IANA name for ``raw`` (case-insensitive), or a friendly error."""
+    name = _zone_lookup().get(raw.strip().lower().replace(" ", "_"))
+    if name is None:
+        raise UserError(
+            f"I don't know the time zone `{raw.strip()[:40]}`. Pick one from the list, "
+            "written like Europe/Paris or America/New_York."
+        )
+    return name
+
+
+def search_zones(current: str, limit: int = 25) -> list[str]:
+    needle = current.strip().lower().replace(" ", "_")
+    names = zone_names()
+    starts = [n for n in names if n.lower().startswith(needle)]
+    contains = [n for n in names if needle in n.lower() and n not in starts]
+    return (starts + contains)[:limit]
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def parse_reminder_time(raw: str) -> time:
+    """'19:30' / '7.05' / '8h15' -> time; anything else (like '25:00') gets a clear error."""
+    match = _HHMM.match(raw)
+    if match:
+        hour, minute = int(match[1]), int(match[2])
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise UserError(
+        f"`{raw.strip()[:20]}` is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59, "
+        "for example 19:30."
+    )
+
+
+def validate_minutes(minutes: int | None) -> int | None:
+    if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise UserError(
+            f"Minutes go from {MIN_MINUTES} to {MAX_MINUTES}. You can also leave them out: "
+            "moving at all counts."
+        )
+    return minutes
+
+
+def validate_activity(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip().lower()
+    if text in ACTIVITIES:
+        return text
+    if len(text) > 40:
+        raise UserError("Please describe the activity in at most 40 characters.")
+    return text
+
+
+def validate_day_end_hour(hour: int) -> int:
+    if not 0 <= hour <= MAX_DAY_END_HOUR:
+        raise UserError(
+            f"Your day can end at midnight (0) or up to {MAX_DAY_END_HOUR} am: pick 0 to "
+            f"{MAX_DAY_END_HOUR}."
+        )
+    return hour
+
+
+def validate_weeks(weeks: int) -> int:
+    if not 1 <= weeks <= MAX_PAUSE_WEEKS:
+        raise UserError(f"A pause lasts 1 to {MAX_PAUSE_WEEKS} weeks.")
+    return weeks
+
+
+# -- days and instants -------------------------------------------------------------------
+def local_day(instant: datetime, zone_name: str, day_end_hour: int = 0) -> date:
+    """The member's local day at ``instant``; before ``day_end_hour`` it is still yesterday.
+
+    Wall-clock arithmetic on the local time is intended: a 2 am day end means 2 am on the
+    clock, whatever the UTC offset that night.
+    """
+    local = instant.astimezone(zone(zone_name)).replace(tzinfo=None)
+    return (local - timedelta(hours=day_end_hour)).date()
+
+
+def _local_to_utc(day: date, at: time, zone_name: str) -> datetime:
+    # A wall time skipped by a DST jump (02:30 in spring) resolves to the shifted instant;
+    # a repeated one (autumn) to its first occurrence (fold=0).
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone(zone_name))
+    return aware.astimezone(UTC)
+
+
+def next_reminder_at(
+    after: datetime, at: time, zone_name: str, *, not_before: date | None = None
+) -> datetime:
+    """The first instant strictly after ``after`` when the local clock shows ``at``.
+
+    ``not_before`` skips local dates before it (used by "pause reminders for a week").
+    """
+    start = after.astimezone(zone(zone_name)).date() - timedelta(days=1)
+    if not_before is not None and not_before > start:
+        start = not_before
+    for offset in range(0, 400):
+        candidate = _local_to_utc(start + timedelta(days=offset), at, zone_name)
+        if candidate > after:
+            return candidate
+    raise AssertionError("unreachable: a reminder time occurs every day")
+
+
+def reminder_day(due: datetime, zone_name: str, day_end_hour: int) -> date:
+    """The local day a reminder firing at ``due`` is about."""
+    return local_day(due, zone_name, day_end_hour)
+
+
+def to_epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+# -- rest days ---------------------------------------------------------------------------
+def rest_allowed(rest_days: Iterable[date], day: date, limit: int) -> bool:
+    """Would one more rest day on ``day`` keep every rolling 7-day window at most ``limit``?"""
+    rests = set(rest_days)
+    if day in rests:
+        return True
+    rests.add(day)
+    for start_offset in range(-6, 1):
+        start = day + timedelta(days=start_offset)
+        in_window = sum(1 for d in rests if start <= d <= start + timedelta(days=6))
+        if in_window > limit:
+            return False
+    return True
+
+
+def rest_days_left(rest_days: Iterable[date], today: date, limit: int) -> int:
+    """Rest days still available today: the limit minus those in the last 7 days."""
+    used = sum(1 for d in rest_days if today - timedelta(days=6) <= d <= today)
+    return max(0, limit - used)
+
+
+# -- streaks -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StreakSummary:
+    current: int
+    best: int
+    active_days: int
+
+
+def _walk_start(today: date, counted: set[date]) -> date:
+    # After moving west a member's "today" can be behind a day they already checked in on;
+    # that day still counts, so the walk starts at the latest counted day (at most 2 ahead).
+    latest = max((d for d in counted if d <= today + timedelta(days=2)), default=today)
+    return max(today, latest)
+
+
+def current_streak(today: date, counted: set[date], paused: set[date]) -> int:
+    """Consecutive counted days ending today (or yesterday: today is not over yet).
+
+    Paused days are skipped (neither count nor break). Days from today on that are not yet
+    counted are still in progress, so they don't break the streak either.
+    """
+    if not counted:
+        return 0
+    earliest = min(counted)
+    day = _walk_start(today, counted)
+    streak = 0
+    while day >= earliest:
+        if day in counted:
+            streak += 1
+        elif day in paused or day >= today:
+            pass
+        else:
+            break
+        day -= timedelta(days=1)
+    return streak
+
+
+def best_streak(today: date, counted: set[date], paused: set[date]) -> int:
+    """The longest run of counted days (paused days skipped) in the whole history."""
+    if not counted:
+        return 0
+    end = _walk_start(today, counted)
+    day, run, best = min(counted), 0, 0
+    while day <= end:
+        if day in counted:
+            run += 1
+            best = max(best, run)
+        elif day not in paused and day < today:
+            run = 0
+        day += timedelta(days=1)
+    return best
+
+
+def summarise(today: date, counted: set[date], paused: set[date]) -> StreakSummary:
+    return StreakSummary(
+        current=current_streak(today, counted, paused),
+        best=best_streak(today, counted, paused),
+        active_days=len(counted),
+    )
+
+
+def milestone_reached(before: int, after: int) -> int | None:
+    """The highest milestone crossed going from ``before`` to ``after`` days, if any."""
+    crossed = [m for m in MILESTONES if before < m <= after]
+    return crossed[-1] if crossed else None
+
+
+def paused_days(pauses: Iterable[tuple[date, date]], until: date) -> set[date]:
+    """Every day covered by the (start, end inclusive) pauses, up to ``until``."""
+    days: set[date] = set()
+    for start, end in pauses:
+        day = start
+        stop = min(end, until)
+        while day <= stop:
+            days.add(day)
+            day += timedelta(days=1)
+    return days

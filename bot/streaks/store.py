@@ -1,0 +1,243 @@
+"""SQL for streaks. Functions take a connection so callers choose the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import aiosqlite
+
+from bot.storage import Database
+from bot.streaks.rules import paused_days
+
+MEMBER_COLUMNS = (
+    "user_id, guild_id, zone, day_end_hour, public, reminder_time, next_reminder_at, notice, active"
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    guild_id: int
+    zone: str
+    day_end_hour: int
+    public: bool
+    reminder_time: str | None
+    next_reminder_at: int | None
+    notice: str | None
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: Any) -> Member:
+        return cls(
+            user_id=row["user_id"],
+            guild_id=row["guild_id"],
+            zone=row["zone"],
+            day_end_hour=row["day_end_hour"],
+            public=bool(row["public"]),
+            reminder_time=row["reminder_time"],
+            next_reminder_at=row["next_reminder_at"],
+            notice=row["notice"],
+            active=bool(row["active"]),
+        )
+
+
+@dataclass(frozen=True)
+class DayRow:
+    checkins: int
+    minutes: int
+    rest_reason: str | None
+
+    @property
+    def counted(self) -> bool:
+        return self.checkins > 0 or self.rest_reason is not None
+
+
+@dataclass
+class History:
+    days: dict[date, DayRow] = field(default_factory=dict)
+    pauses: list[tuple[date, date, str]] = field(default_factory=list)
+
+    @property
+    def counted(self) -> set[date]:
+        return {d for d, row in self.days.items() if row.counted}
+
+    @property
+    def rest_days(self) -> set[date]:
+        return {
+            d for d, row in self.days.items() if row.rest_reason is not None and not row.checkins
+        }
+
+    def paused(self, until: date) -> set[date]:
+        return paused_days(((s, e) for s, e, _ in self.pauses), until)
+
+    def active_pause(self, today: date) -> tuple[date, date] | None:
+        for start, end, reason in self.pauses:
+            if reason == "pause" and start <= today <= end:
+                return start, end
+        return None
+
+    def day(self, day: date) -> DayRow:
+        return self.days.get(day, DayRow(0, 0, None))
+
+
+#: Reads run on a write transaction's connection (consistent with the write that follows) or
+#: on the shared read connection through :class:`Database` (plain reads, no writer lock).
+Source = aiosqlite.Connection | Database
+
+
+async def _one(conn: Source, sql: str, params: tuple[Any, ...]) -> Any:
+    if isinstance(conn, Database):
+        return await conn.fetchone(sql, params)
+    async with conn.execute(sql, params) as cursor:
+        return await cursor.fetchone()
+
+
+async def _all(conn: Source, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    if isinstance(conn, Database):
+        return await conn.fetchall(sql, params)
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def load_member(conn: Source, user_id: int) -> Member | None:
+    row = await _one(
+        conn, f"SELECT {MEMBER_COLUMNS} FROM streak_members WHERE user_id = ?", (user_id,)
+    )
+    return None if row is None else Member.from_row(row)
+
+
+async def load_history(conn: Source, user_id: int) -> History:
+    history = History()
+    for day, checkins, minutes, rest in await _all(
+        conn,
+        "SELECT day, checkins, minutes, rest_reason FROM streak_days WHERE user_id = ?",
+        (user_id,),
+    ):
+        history.days[date.fromisoformat(day)] = DayRow(checkins, minutes, rest)
+    for start, end, reason in await _all(
+        conn,
+        "SELECT start_day, end_day, reason FROM streak_pauses WHERE user_id = ? ORDER BY start_day",
+        (user_id,),
+    ):
+        history.pauses.append((date.fromisoformat(start), date.fromisoformat(end), reason))
+    return history
+
+
+async def add_checkin(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    day: date,
+    minutes: int | None,
+    activity: str | None,
+    note: str | None,
+    created_at: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO streak_checkins (user_id, day, minutes, activity, note, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, day.isoformat(), minutes, activity, note, created_at),
+    )
+    # A check-in on a declared rest day gives the rest day back (rest_reason cleared).
+    await conn.execute(
+        "INSERT INTO streak_days (user_id, day, checkins, minutes) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT (user_id, day) DO UPDATE SET checkins = checkins + 1, "
+        "minutes = minutes + excluded.minutes, rest_reason = NULL",
+        (user_id, day.isoformat(), minutes or 0),
+    )
+
+
+async def set_rest(conn: aiosqlite.Connection, user_id: int, day: date, reason: str) -> None:
+    await conn.execute(
+        "INSERT INTO streak_days (user_id, day, rest_reason) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_id, day) DO UPDATE SET rest_reason = excluded.rest_reason",
+        (user_id, day.isoformat(), reason),
+    )
+
+
+async def update_member(conn: aiosqlite.Connection, user_id: int, **values: Any) -> None:
+    allowed = set(MEMBER_COLUMNS.replace(" ", "").split(",")) - {"user_id"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"unknown member columns: {unknown}")
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    await conn.execute(
+        f"UPDATE streak_members SET {assignments} WHERE user_id = ?",
+        (*values.values(), user_id),
+    )
+
+
+async def add_pause(
+    conn: aiosqlite.Connection, user_id: int, start: date, end: date, reason: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO streak_pauses (user_id, start_day, end_day, reason) VALUES (?, ?, ?, ?)",
+        (user_id, start.isoformat(), end.isoformat(), reason),
+    )
+
+
+async def end_pauses(conn: aiosqlite.Connection, user_id: int, today: date) -> None:
+    """End the member's running pause: it covered up to yesterday; one starting today goes."""
+    yesterday = date.fromordinal(today.toordinal() - 1).isoformat()
+    await conn.execute(
+        "DELETE FROM streak_pauses WHERE user_id = ? AND reason = 'pause' AND start_day >= ?",
+        (user_id, today.isoformat()),
+    )
+    await conn.execute(
+        "UPDATE streak_pauses SET end_day = ? WHERE user_id = ? AND reason = 'pause' "
+        "AND start_day < ? AND end_day >= ?",
+        (yesterday, user_id, today.isoformat(), today.isoformat()),
+    )
+
+
+async def take_notice(conn: aiosqlite.Connection, user_id: int) -> str | None:
+    row = await _one(conn, "SELECT notice FROM streak_members WHERE user_id = ?", (user_id,))
+    if row is None or row[0] is None:
+        return None
+    await conn.execute("UPDATE streak_members SET notice = NULL WHERE user_id = ?", (user_id,))
+    return str(row[0])
+
+
+async def erase_member(conn: aiosqlite.Connection, user_id: int) -> int:
+    removed = 0
+    for table in ("streak_checkins", "streak_days", "streak_pauses", "streak_members"):
+        async with conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,)) as cursor:
+            removed += max(cursor.rowcount, 0)
+    return removed
+
+
+async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
+    member = await _one(
+        conn,
+        f"SELECT {MEMBER_COLUMNS}, joined_at FROM streak_members WHERE user_id = ?",
+        (user_id,),
+    )
+    if member is None:
+        return {}
+    settings = dict(member)
+    settings["user_id"] = str(settings["user_id"])
+    settings["guild_id"] = str(settings["guild_id"])
+    checkins = await _all(
+        conn,
+        "SELECT day, minutes, activity, note, created_at FROM streak_checkins "
+        "WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    rests = await _all(
+        conn,
+        "SELECT day, rest_reason FROM streak_days WHERE user_id = ? AND rest_reason IS NOT NULL "
+        "ORDER BY day",
+        (user_id,),
+    )
+    pauses = await _all(
+        conn,
+        "SELECT start_day, end_day, reason FROM streak_pauses WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return {
+        "settings": settings,
+        "checkins": [dict(r) for r in checkins],
+        "rest_days": [{"day": r[0], "reason": r[1]} for r in rests],
+        "pauses": [dict(r) for r in pauses],
+    }

@@ -1,0 +1,59 @@
+"""Every sentence streaks says. Kind, short, never shaming; varied where it repeats daily."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+JOIN_EXPLANATION = (
+    "Streaks are opt-in. I store your time zone, your optional reminder time, and your "
+    "check-ins (date, minutes, activity, note) and rest days, only to show your streak.\n"
+    "You can see everything with /mydata export, and leave or erase it any time."
+)
+
+REMINDERS = (
+    "A gentle nudge: a few minutes of movement counts, even stretching in your chair.",
+    "Hello! If today allows, a little movement is enough. If not, a rest day is fine too.",
+    "Just a friendly reminder: five minutes is a real check-in.",
+    "How is today going? Any movement counts, and so does resting when you need to.",
+    "Your daily reminder: do what today allows. Tap a button below when you are ready.",
+    "Thinking of you. A short walk, some stretches, or a rest day: all of them keep you going.",
+)
+
+FRESH_START = (
+    "A fresh start: day 1. Your best streak ({best} days) and all {total} active days are "
+    "still yours; every day you moved still counts."
+)
+
+DMS_CLOSED_NOTICE = (
+    "I could not send your daily reminder because your direct messages are closed, so I "
+    "turned reminders off. To get them again, allow direct messages from this server and "
+    "set a time with /streak settings."
+)
+
+MILESTONE = "{mention} has moved on {days} days in a row. Well done!"
+PRIVATE_MILESTONE = "That is {days} days in a row. Well done!"
+
+
+def pick(options: tuple[str, ...], *keys: object) -> str:
+    """A stable choice per key (same member and day, same sentence), varied across days."""
+    digest = hashlib.sha256("|".join(map(str, keys)).encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+def reminder_text(user_id: int, day: date) -> str:
+    return pick(REMINDERS, user_id, day.isoformat())
+
+
+def days_word(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def streak_line(current: int, best: int) -> str:
+    if current == 0:
+        return f"Current streak: not running yet. Best: {days_word(best)}."
+    return f"Current streak: {days_word(current)}. Best: {days_word(best)}."
+
+
+def format_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
