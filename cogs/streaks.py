@@ -1,0 +1,401 @@
+"""/streak and /checkin: thin Discord front end of ``bot.streaks``.
+
+The reminder scheduler lives here only as a DM send loop: the due query and the atomic claim
+are in the core (``bot.streaks.reminders``). Reminder and pinned buttons are DynamicItems,
+registered in ``cog_load``, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.errors import UserError
+from bot.replies import Reply, Tone
+from bot.streaks import rules
+from bot.streaks.community import PIN_TEXT
+from bot.streaks.feature import Streaks, streaks_of
+from bot.streaks.service import Announcement, Outcome
+from cogs._errors import handle_interaction_error
+from cogs._ui import ConfirmView, app_of, reply_to_embed, respond
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two reminder DMs: well under Discord's global 50 requests/second.
+DM_INTERVAL = 0.25
+CLAIM_BATCH = 100
+SUMMARY_CHECK_MINUTES = 60
+
+
+def _streaks(interaction: discord.Interaction) -> Streaks:
+    return streaks_of(app_of(interaction))
+
+
+async def announce(client: discord.Client, announcement: Announcement | None) -> None:
+    """Post a milestone in the check-in channel; a missing channel or permission is not fatal."""
+    if announcement is None:
+        return
+    channel = client.get_channel(announcement.channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("Check-in channel %s not found", announcement.channel_id)
+        return
+    try:
+        await channel.send(
+            embed=reply_to_embed(announcement.reply),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except discord.HTTPException:
+        log.warning("Could not post a milestone in channel %s", announcement.channel_id)
+
+
+async def send_outcome(interaction: discord.Interaction, outcome: Outcome) -> None:
+    await respond(interaction, outcome.reply)
+    await announce(interaction.client, outcome.announcement)
+
+
+class _OwnedButton:
+    """Behaviour shared by the reminder/pinned buttons (mixed into DynamicItem subclasses).
+
+    ``user_id`` 0 means anyone may press it (the pinned one).
+    """
+
+    action = ""
+    label = ""
+    style = discord.ButtonStyle.secondary
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(  # type: ignore[call-arg]
+            discord.ui.Button(
+                label=self.label, style=self.style, custom_id=f"streak:{self.action}:{user_id}"
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Any:
+        return cls(int(match["user_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        try:
+            if self.user_id and interaction.user.id != self.user_id:
+                raise UserError("These buttons are for the member they were sent to.")
+            await self.run(interaction, _streaks(interaction))
+        except Exception as error:  # dynamic items have no view of ours to route errors
+            await handle_interaction_error(interaction, error)
+
+    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
+        raise NotImplementedError
+
+
+class MovedButton(
+    _OwnedButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"streak:moved:(?P<user_id>\d+)",
+):
+    action, label, style = "moved", "I moved today", discord.ButtonStyle.success
+
+    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
+        await send_outcome(interaction, await s.core.checkin(interaction.user.id, button=True))
+
+
+class RestButton(
+    _OwnedButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"streak:rest:(?P<user_id>\d+)",
+):
+    action, label = "rest", "Rest day"
+
+    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
+        await send_outcome(interaction, await s.core.rest(interaction.user.id))
+
+
+class SnoozeButton(
+    _OwnedButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"streak:snooze:(?P<user_id>\d+)",
+):
+    action, label = "snooze", "Pause reminders for a week"
+
+    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
+        await respond(interaction, await s.account.snooze_reminders(interaction.user.id))
+
+
+DYNAMIC_ITEMS = (MovedButton, RestButton, SnoozeButton)
+
+
+def reminder_view(user_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in DYNAMIC_ITEMS:
+        view.add_item(item(user_id))
+    return view
+
+
+def pin_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(MovedButton(0))
+    return view
+
+
+async def zone_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=z, value=z) for z in rules.search_zones(current)]
+
+
+async def activity_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    needle = current.lower()
+    return [app_commands.Choice(name=a, value=a) for a in rules.ACTIVITIES if needle in a][:25]
+
+
+async def reason_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    needle = current.lower()
+    return [app_commands.Choice(name=r, value=r) for r in rules.REST_REASONS if needle in r]
+
+
+class StreakCog(commands.GroupCog, group_name="streak", group_description="Exercise streaks"):
+    feature = "streaks"
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        app = self.bot.app  # type: ignore[attr-defined]
+        self.reminder_loop.change_interval(seconds=app.settings.reminder_tick_seconds)
+        self.reminder_loop.start()
+        self.summary_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.reminder_loop.cancel()
+        self.summary_loop.cancel()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    # -- scheduler -------------------------------------------------------------------------
+    @tasks.loop(seconds=60)
+    async def reminder_loop(self) -> None:
+        await self.send_due_reminders()
+
+    @reminder_loop.before_loop
+    async def _before_reminders(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def send_due_reminders(self) -> int:
+        """Claim due reminders in batches and DM them at a bounded rate; returns DMs sent."""
+        s = streaks_of(self.bot.app)  # type: ignore[attr-defined]
+        sent = 0
+        while True:
+            claim = await s.reminders.claim_due(CLAIM_BATCH)
+            for reminder in claim.to_send:
+                if await self._dm(s, reminder.user_id, reminder.text):
+                    sent += 1
+                await asyncio.sleep(DM_INTERVAL)
+            if claim.claimed < CLAIM_BATCH:
+                return sent
+
+    async def _dm(self, s: Streaks, user_id: int, text: str) -> bool:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            embed = reply_to_embed(Reply(title="Daily check-in", body=text))
+            await user.send(embed=embed, view=reminder_view(user_id))
+            return True
+        except discord.Forbidden:
+            await s.reminders.dms_closed(user_id)
+        except discord.HTTPException:
+            log.warning("Could not send a reminder to %s", user_id, exc_info=True)
+        return False
+
+    @tasks.loop(minutes=SUMMARY_CHECK_MINUTES)
+    async def summary_loop(self) -> None:
+        await self.post_weekly_summaries()
+
+    @summary_loop.before_loop
+    async def _before_summary(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def post_weekly_summaries(self) -> None:
+        app = self.bot.app  # type: ignore[attr-defined]
+        s = streaks_of(app)
+        for guild in self.bot.guilds:
+            channel_id = await app.config.get(guild.id, "checkin_channel")
+            channel = guild.get_channel(int(channel_id)) if channel_id else None
+            if not isinstance(channel, discord.abc.Messageable):
+                continue
+            summary = await s.community.claim_weekly_summary(guild.id)
+            if summary is None:
+                continue
+            with contextlib.suppress(discord.HTTPException):
+                await channel.send(
+                    embed=reply_to_embed(summary), allowed_mentions=discord.AllowedMentions.none()
+                )
+
+    # -- commands --------------------------------------------------------------------------
+    @app_commands.command(name="join", description="Start tracking your streak (opt-in)")
+    @app_commands.describe(
+        zone="Your time zone, like Europe/Paris", reminder="Optional daily reminder, HH:MM"
+    )
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def join(
+        self, interaction: discord.Interaction, zone: str, reminder: str | None = None
+    ) -> None:
+        s = _streaks(interaction)
+        _, _, preview = s.core.join_preview(zone, reminder)  # validate before asking
+        view = ConfirmView(interaction.user.id, confirm_label="Join")
+        view.confirm.style = discord.ButtonStyle.success
+        await respond(interaction, preview, view=view)
+        await view.wait()
+        if not view.value:
+            await interaction.followup.send("Nothing was stored.", ephemeral=True)
+            return
+        guild_id = interaction.guild_id or 0
+        await respond(interaction, await s.core.join(interaction.user.id, guild_id, zone, reminder))
+
+    @app_commands.command(name="rest", description="Declare a rest day (today or yesterday)")
+    @app_commands.describe(reason="Why (optional)", day="Today, or yesterday if you missed it")
+    @app_commands.autocomplete(reason=reason_autocomplete)
+    @app_commands.choices(
+        day=[
+            app_commands.Choice(name="today", value="today"),
+            app_commands.Choice(name="yesterday", value="yesterday"),
+        ]
+    )
+    async def rest(
+        self, interaction: discord.Interaction, reason: str | None = None, day: str = "today"
+    ) -> None:
+        outcome = await _streaks(interaction).core.rest(
+            interaction.user.id, reason, yesterday=day == "yesterday"
+        )
+        await send_outcome(interaction, outcome)
+
+    @app_commands.command(name="pause", description="Pause your streak and reminders (1-8 weeks)")
+    @app_commands.describe(weeks="How many weeks, 1 to 8")
+    async def pause(self, interaction: discord.Interaction, weeks: int = 1) -> None:
+        await respond(
+            interaction, await _streaks(interaction).core.pause(interaction.user.id, weeks)
+        )
+
+    @app_commands.command(name="resume", description="End your pause")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await respond(interaction, await _streaks(interaction).core.resume(interaction.user.id))
+
+    @app_commands.command(name="status", description="Your streak and the last 8 weeks")
+    async def status(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await _streaks(interaction).core.status(interaction.user.id)
+        try:
+            await respond(interaction, reply)
+        finally:
+            if reply.image_path is not None:
+                reply.image_path.unlink(missing_ok=True)
+
+    @app_commands.command(name="board", description="Active days this week (public members)")
+    @app_commands.guild_only()
+    async def board(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await respond(
+            interaction, await _streaks(interaction).community.board(interaction.guild_id)
+        )
+
+    @app_commands.command(name="settings", description="Show or change your streak settings")
+    @app_commands.describe(
+        public="Show you on the board and celebrate milestones in the channel",
+        reminder="Daily reminder time HH:MM, or off",
+        day_end_hour="When your day ends: 0 (midnight) to 4 am",
+        zone="Your time zone",
+    )
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        public: bool | None = None,
+        reminder: str | None = None,
+        day_end_hour: int | None = None,
+        zone: str | None = None,
+    ) -> None:
+        s = _streaks(interaction)
+        if public is None and reminder is None and day_end_hour is None and zone is None:
+            reply = s.account.show(await s.core.require_member(interaction.user.id))
+        else:
+            reply = await s.account.update(
+                interaction.user.id,
+                public=public,
+                reminder=reminder,
+                day_end_hour=day_end_hour,
+                zone=zone,
+            )
+        await respond(interaction, reply)
+
+    @app_commands.command(name="leave", description="Stop tracking; optionally delete history")
+    async def leave(self, interaction: discord.Interaction) -> None:
+        s = _streaks(interaction)
+        stopped = await s.account.leave(interaction.user.id)
+        view = ConfirmView(interaction.user.id, confirm_label="Delete my streak history")
+        await respond(interaction, stopped, view=view)
+        await view.wait()
+        if view.value:
+            await respond(interaction, await s.account.leave(interaction.user.id, delete=True))
+        else:
+            await interaction.followup.send("Your history is kept.", ephemeral=True)
+
+    @app_commands.command(name="pin", description="Post the 'I moved today' button (Manage Server)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def pin(self, interaction: discord.Interaction) -> None:
+        permissions = getattr(interaction.user, "guild_permissions", None)
+        if permissions is None or not permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        assert interaction.guild is not None
+        channel_id = await _streaks(interaction).community.pin_channel(interaction.guild.id)
+        channel = interaction.guild.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise UserError(
+                "I can't see the check-in channel. Check its permissions or choose another."
+            )
+        await channel.send(embed=reply_to_embed(Reply(body=PIN_TEXT)), view=pin_view())
+        await respond(
+            interaction,
+            Reply(body=f"Posted the check-in button in <#{channel_id}>.", tone=Tone.SUCCESS),
+        )
+
+
+class CheckinCog(commands.Cog):
+    feature = "streaks"
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="checkin", description="Check in: you moved today")
+    @app_commands.describe(
+        minutes="Minutes, 1 to 600 (optional: moving at all counts)",
+        activity="What you did (optional)",
+        note="A short note for yourself (optional)",
+    )
+    @app_commands.autocomplete(activity=activity_autocomplete)
+    async def checkin(
+        self,
+        interaction: discord.Interaction,
+        minutes: int | None = None,
+        activity: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        outcome = await _streaks(interaction).core.checkin(
+            interaction.user.id, minutes, activity, note
+        )
+        await send_outcome(interaction, outcome)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(StreakCog(bot))
+    await bot.add_cog(CheckinCog(bot))
