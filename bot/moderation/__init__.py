@@ -1,0 +1,1 @@
+"""Moderation: an explainable spam and miracle-cure detector, and the moderators' review queue."""

@@ -1,0 +1,132 @@
+"""Text normalisation before any matching: undo the tricks scammers use to dodge filters.
+
+Order matters: cap the length, NFKC, drop format characters (zero-width joiners and the like),
+map confusable look-alikes to Latin (table derived at import from ``confusable_homoglyphs``'s
+bundled data), collapse whitespace, rebuild dodged links and e-mail addresses, and finally a
+light leetspeak pass for phrase matching only (links, e-mails and phone numbers are read before
+it, so digits there are kept).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import confusable_homoglyphs
+
+from bot.moderation.links import Link, rebuild_spaced
+
+#: Discord messages are at most 4,000 characters (Nitro); anything longer is cut before work.
+MAX_INPUT_CHARS = 4000
+
+
+def _build_translation() -> dict[int, str | None]:
+    """Format characters -> removed; confusable letters and digits -> their ASCII look-alike."""
+    table: dict[int, str | None] = {}
+    data_file = Path(confusable_homoglyphs.__file__).parent / "confusables.json"
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    for char, homoglyphs in data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for glyph in homoglyphs:
+            target = glyph.get("c", "")
+            if len(target) == 1 and target.isascii() and target.isalnum():
+                table[ord(char)] = target.lower()
+                break
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) == "Cf":
+            table[code] = None
+    return table
+
+
+_TRANSLATION = _build_translation()
+_WHITESPACE = re.compile(r"\s+")
+# Explicit dot dodges: "site(.)com", "site [.] com", "site (dot) com", "site{dot}com".
+_BRACKET_DOT = re.compile(r" ?[\(\[\{] ?(?:\.|dot) ?[\)\]\}] ?")
+# "name (at) mail" / "name [at] mail" -> "name@mail".
+_BRACKET_AT = re.compile(r" ?[\(\[\{] ?(?:@|at) ?[\)\]\}] ?")
+_MAIL_HOSTS = "gmail|yahoo|outlook|hotmail|protonmail|aol|icloud|yandex|gmx"
+_SPOKEN_AT = re.compile(rf"\b([a-z0-9._-]{{2,64}}) at ({_MAIL_HOSTS})\b")
+# Common suffixes that may follow a spoken "dot"; validated again by the public-suffix list.
+_SPOKEN_DOT = re.compile(
+    r"\b([a-z0-9-]{2,63}) dot (com|net|org|info|biz|co|uk|us|ng|za|in|xyz|online|site|shop)\b"
+)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_MIXED_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
+
+
+@dataclass
+class Normalised:
+    #: Lower-case, de-confused, whitespace-collapsed text with dodged links rebuilt.
+    text: str
+    #: The same with light leetspeak undone: what phrase rules match against.
+    words: str
+    #: Dodges that were undone, with the text as written (for explanations).
+    dodges: list[str] = field(default_factory=list)
+    truncated: bool = False
+    #: Links rebuilt from spaced-out writing ("ww w. site. c om"): always obfuscated.
+    spaced_links: list[Link] = field(default_factory=list)
+
+
+def fold_cased(text: str) -> str:
+    """NFKC, format characters removed, confusables mapped, whitespace collapsed; case kept."""
+    text = text[:MAX_INPUT_CHARS]
+    if not text.isascii():
+        # Map look-alikes before NFKC too: NFKC turns some (lunate sigma) into other scripts.
+        # Confusable targets are lower case; ASCII capitals stay, so sentence starts show.
+        text = unicodedata.normalize("NFKC", text.translate(_TRANSLATION)).translate(_TRANSLATION)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """:func:`fold_cased`, lower-cased: the form rules and guild phrases are stored in."""
+    return fold_cased(text).lower()
+
+
+def _deleet(match: re.Match[str]) -> str:
+    token = match[0]
+    # Only tokens mixing letters with digits/symbols ("cur3d", "h3rb@l"); plain numbers stay.
+    if token.isalpha():
+        return token
+    return token.translate(_LEET)
+
+
+def normalise(raw: str) -> Normalised:
+    truncated = len(raw) > MAX_INPUT_CHARS
+    cased, spaced_links = rebuild_spaced(fold_cased(raw))
+    text = cased.lower()
+    dodges: list[str] = [link.written for link in spaced_links]
+
+    def _dot(match: re.Match[str]) -> str:
+        dodges.append(match[0].strip())
+        return "."
+
+    def _spoken_dot(match: re.Match[str]) -> str:
+        dodges.append(match[0])
+        return f"{match[1]}.{match[2]}"
+
+    def _at(match: re.Match[str]) -> str:
+        dodges.append(match[0].strip())
+        return "@"
+
+    def _spoken_at(match: re.Match[str]) -> str:
+        dodges.append(match[0])
+        return f"{match[1]}@{match[2]}"
+
+    if "(" in text or "[" in text or "{" in text:
+        text = _BRACKET_DOT.sub(_dot, text)
+        text = _BRACKET_AT.sub(_at, text)
+    if " dot " in text:
+        text = _SPOKEN_DOT.sub(_spoken_dot, text)
+    if " at " in text:
+        text = _SPOKEN_AT.sub(_spoken_at, text)
+    words = _MIXED_TOKEN.sub(_deleet, text) if any(c in text for c in "013457@$") else text
+    return Normalised(
+        text=text, words=words, dodges=dodges, truncated=truncated, spaced_links=spaced_links
+    )

@@ -1,0 +1,72 @@
+"""Rule data: phrases with weights, allow/deny domains and signal weights from data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ConfigurationError
+from bot.moderation.normalise import fold
+from bot.moderation.phrases import PhraseMatcher, PhraseRule
+
+
+@dataclass(frozen=True)
+class GuildRules:
+    """One server's additions, edited through moderator buttons."""
+
+    trusted_domains: frozenset[str] = frozenset()
+    trusted_phrases: frozenset[str] = frozenset()
+    flag_domains: frozenset[str] = frozenset()
+
+
+NO_GUILD_RULES = GuildRules()
+
+
+@dataclass
+class RuleSet:
+    phrases: PhraseMatcher
+    allow_domains: frozenset[str]
+    deny_domains: frozenset[str]
+    shorteners: frozenset[str]
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def weight(self, section: str, name: str) -> float:
+        return float(self.weights[section][name])
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(f"Moderation rule file {path} is missing.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"Moderation rule file {path} is not valid YAML: {exc}") from None
+
+
+def parse_phrases(data: dict[str, dict[float, list[str]]]) -> list[PhraseRule]:
+    rules = []
+    for group, by_weight in data.items():
+        for weight, phrases in by_weight.items():
+            for phrase in phrases:
+                rules.append(PhraseRule(fold(str(phrase)), str(group), float(weight)))
+    return rules
+
+
+def _domains(values: list[str] | None) -> frozenset[str]:
+    return frozenset(str(v).strip().lower() for v in values or () if str(v).strip())
+
+
+def load_rules(directory: Path) -> RuleSet:
+    phrase_data = _read_yaml(directory / "phrases.yaml") or {}
+    domain_data = _read_yaml(directory / "domains.yaml") or {}
+    weights = _read_yaml(directory / "signals.yaml") or {}
+    return RuleSet(
+        phrases=PhraseMatcher(parse_phrases(phrase_data)),
+        allow_domains=_domains(domain_data.get("allow")),
+        deny_domains=_domains(domain_data.get("deny")),
+        shorteners=_domains(domain_data.get("shorteners")),
+        weights={section: dict(values) for section, values in weights.items()},
+    )

@@ -1,0 +1,108 @@
+"""The base every signal shares, and the per-message context computed once for all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from bot.moderation.links import Link
+from bot.moderation.normalise import Normalised
+from bot.moderation.phrases import PhraseHit
+from bot.moderation.rules import GuildRules, RuleSet
+
+
+@dataclass(frozen=True)
+class Reason:
+    signal: str
+    label: str  # one short sentence a moderator understands
+    weight: float
+    matched: str = ""  # the text that triggered it, as found
+
+    def describe(self) -> str:
+        shown = f' ("{self.matched[:80]}")' if self.matched else ""
+        return f"+{self.weight:g} {self.label}{shown}"
+
+
+@dataclass
+class MessageFacts:
+    """What the detector knows about a message besides its text (all optional)."""
+
+    text: str
+    guild_id: int = 0
+    channel_id: int = 0
+    author_id: int = 0
+    message_id: int = 0
+    account_created_at: datetime | None = None
+    joined_at: datetime | None = None
+    user_mentions: int = 0
+    mentions_everyone: bool = False
+    now: datetime | None = None
+    #: False for edits: an edit is not a new message in the tracker's counts.
+    is_new: bool = True
+
+
+@dataclass
+class ScanContext:
+    facts: MessageFacts
+    norm: Normalised
+    rules: RuleSet
+    guild: GuildRules
+    phrase_hits: list[PhraseHit]
+    links: list[Link]
+    invites: list[str]
+    phones: list[Any] = field(default_factory=list)  # detector.Phone
+    emails: list[str] = field(default_factory=list)
+    #: Other channels where the same author posted the same text recently (from the tracker).
+    repeated_in: frozenset[int] = frozenset()
+    #: How many messages of this author the tracker has seen in this guild, this one included.
+    author_seen: int = 0
+
+    def hits(self, group: str) -> list[PhraseHit]:
+        return [hit for hit in self.phrase_hits if hit.rule.group == group]
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(
+            self.phones or self.emails or self.hits("contact_request") or self.flaggable_links
+        )
+
+    @property
+    def flaggable_links(self) -> list[Link]:
+        """Links that are not on the allow list or the server's trusted list."""
+        from bot.moderation.domains import matches_domain
+
+        allowed = self.rules.allow_domains | self.guild.trusted_domains
+        return [link for link in self.links if not matches_domain(link.host, allowed)]
+
+
+class Signal:
+    name: ClassVar[str] = ""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def reasons(self, ctx: ScanContext) -> list[Reason]:
+        raise NotImplementedError
+
+
+def phrase_reasons(
+    ctx: ScanContext, group: str, signal: str, label: str, cap: float | None = None
+) -> list[Reason]:
+    """One reason per distinct phrase of ``group`` found (server-trusted phrases skipped)."""
+    seen: set[str] = set()
+    reasons = []
+    total = 0.0
+    for hit in ctx.hits(group):
+        phrase = hit.rule.phrase
+        if phrase in seen or phrase in ctx.guild.trusted_phrases:
+            continue
+        seen.add(phrase)
+        weight = hit.rule.weight
+        if cap is not None:
+            weight = min(weight, cap - total)
+            if weight <= 0:
+                break
+        total += weight
+        reasons.append(Reason(signal, label, round(weight, 2), ctx.norm.words[hit.start : hit.end]))
+    return reasons
