@@ -103,10 +103,10 @@ def _rebuild_run(run: list[str], links: list[Link]) -> str:
         starts_www = host.startswith("www.")
         if not starts_www and (suffix not in SPACED_SUFFIXES or _is_sentence_start(last[0])):
             continue
-        if not starts_www and len(labels) == 1 and take == 1 and start_words == 1:
-            # "word. com": only a dodge if the dot had a space on its far side too, or "com".
-            if suffix not in {"com", "org", "info", "biz"}:
-                continue
+        simple = len(labels) == 1 and take == 1 and start_words == 1
+        if not starts_www and simple and suffix not in {"com", "org", "info", "biz"}:
+            # "word. uk": two-label suffixes need more evidence than one spaced dot.
+            continue
         prefix = " ".join(head[:-start_words])
         rest = " ".join(last[take:])
         first_word = len(head) - start_words
