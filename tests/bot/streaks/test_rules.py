@@ -1,0 +1,201 @@
+"""Pure streak rules: local days across DST and zones, reminder instants, rest days, streaks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import UserError
+from bot.streaks import rules
+
+D = date(2026, 3, 2)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+# -- local days --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("instant", "zone", "expected"),
+    [
+        # Exactly local midnight starts the new day.
+        (utc(2026, 6, 30, 22, 0), "Europe/Paris", date(2026, 7, 1)),
+        (utc(2026, 6, 30, 21, 59, 59), "Europe/Paris", date(2026, 6, 30)),
+        (utc(2026, 1, 1, 5, 0), "America/New_York", date(2026, 1, 1)),
+        (utc(2026, 1, 1, 4, 59), "America/New_York", date(2025, 12, 31)),
+        # Half-hour and 45-minute offsets (Chatham is UTC+13:45 in January).
+        (utc(2026, 1, 1, 18, 30), "Asia/Kolkata", date(2026, 1, 2)),
+        (utc(2026, 1, 1, 10, 14), "Pacific/Chatham", date(2026, 1, 1)),
+        (utc(2026, 1, 1, 10, 15), "Pacific/Chatham", date(2026, 1, 2)),
+        # The far ends of the clock: the same instant is two different local dates.
+        (utc(2026, 5, 1, 12, 0), "Pacific/Kiritimati", date(2026, 5, 2)),
+        (utc(2026, 5, 1, 12, 0), "Pacific/Pago_Pago", date(2026, 5, 1)),
+    ],
+)
+def test_local_day_boundaries(instant: datetime, zone: str, expected: date) -> None:
+    assert rules.local_day(instant, zone) == expected
+
+
+def test_day_end_hour_gives_night_owls_the_evening_before() -> None:
+    one_am_paris = utc(2026, 7, 1, 23, 0)  # 01:00 on 2 July in Paris (UTC+2)
+    assert rules.local_day(one_am_paris, "Europe/Paris", 0) == date(2026, 7, 2)
+    assert rules.local_day(one_am_paris, "Europe/Paris", 2) == date(2026, 7, 1)
+    assert rules.local_day(utc(2026, 7, 2, 0, 0), "Europe/Paris", 2) == date(2026, 7, 2)
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [
+        ("Europe/Paris", utc(2026, 3, 27, 12)),  # spring forward 29 March
+        ("Europe/Paris", utc(2026, 10, 23, 12)),  # fall back 25 October
+        ("America/New_York", utc(2026, 3, 6, 12)),
+        ("America/New_York", utc(2026, 10, 30, 12)),
+        ("Australia/Sydney", utc(2026, 4, 2, 12)),  # southern hemisphere, April
+        ("Australia/Lord_Howe", utc(2026, 4, 2, 12)),  # half-hour DST shift
+    ],
+)
+@pytest.mark.parametrize("day_end", [0, 2, 4])
+def test_dst_never_creates_or_deletes_a_day(zone: str, start: datetime, day_end: int) -> None:
+    # Sample every 10 minutes for a week around the change: the local days seen must be
+    # exactly consecutive, each appearing, none skipped.
+    seen: list[date] = []
+    instant = start
+    while instant < start + timedelta(days=7):
+        day = rules.local_day(instant, zone, day_end)
+        if not seen or seen[-1] != day:
+            seen.append(day)
+        instant += timedelta(minutes=10)
+    assert all(b - a == timedelta(days=1) for a, b in zip(seen, seen[1:], strict=False))
+    assert len(seen) in (7, 8)
+
+
+# -- reminders ---------------------------------------------------------------------------
+def test_next_reminder_is_the_local_wall_time_across_dst() -> None:
+    zone = "Europe/Paris"
+    at = time(19, 30)
+    before_change = rules.next_reminder_at(utc(2026, 3, 28, 12), at, zone)
+    after_change = rules.next_reminder_at(before_change, at, zone)
+    assert before_change == utc(2026, 3, 28, 18, 30)  # UTC+1
+    assert after_change == utc(2026, 3, 29, 17, 30)  # UTC+2: still 19:30 on the clock
+
+
+def test_next_reminder_is_strictly_after_and_respects_not_before() -> None:
+    at = time(9, 0)
+    due = utc(2026, 3, 2, 8, 0)  # 09:00 Paris
+    assert rules.next_reminder_at(due, at, "Europe/Paris") == utc(2026, 3, 3, 8, 0)
+    later = rules.next_reminder_at(due, at, "Europe/Paris", not_before=date(2026, 3, 9))
+    assert later == utc(2026, 3, 9, 8, 0)
+
+
+def test_reminder_in_a_dst_gap_still_fires_that_day() -> None:
+    nxt = rules.next_reminder_at(utc(2026, 3, 29, 0, 0), time(2, 30), "Europe/Paris")
+    assert rules.local_day(nxt, "Europe/Paris") == date(2026, 3, 29)
+
+
+@pytest.mark.parametrize("raw", ["25:00", "24:00", "12:60", "noon", "7", "", "-1:00"])
+def test_bad_reminder_times_are_refused(raw: str) -> None:
+    with pytest.raises(UserError, match="HH:MM"):
+        rules.parse_reminder_time(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("19:30", time(19, 30)), ("7.05", time(7, 5)), ("00:00", time(0, 0))]
+)
+def test_good_reminder_times(raw: str, expected: time) -> None:
+    assert rules.parse_reminder_time(raw) == expected
+
+
+def test_zone_validation_is_case_insensitive_and_strict() -> None:
+    assert rules.validate_zone("europe/paris") == "Europe/Paris"
+    assert rules.validate_zone("America/New York") == "America/New_York"
+    with pytest.raises(UserError, match="time zone"):
+        rules.validate_zone("Mars/Olympus_Mons")
+    assert rules.search_zones("paris")[0] == "Europe/Paris"
+    assert len(rules.search_zones("")) == 25
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 601, 10_000])
+def test_minutes_out_of_range(minutes: int) -> None:
+    with pytest.raises(UserError, match="1 to 600"):
+        rules.validate_minutes(minutes)
+
+
+# -- rest days ---------------------------------------------------------------------------
+def _brute_force_ok(rests: set[date], limit: int) -> bool:
+    if not rests:
+        return True
+    first, last = min(rests), max(rests)
+    start = first - timedelta(days=6)
+    while start <= last:
+        if sum(1 for d in rests if start <= d <= start + timedelta(days=6)) > limit:
+            return False
+        start += timedelta(days=1)
+    return True
+
+
+@given(
+    offsets=st.sets(st.integers(min_value=0, max_value=30), max_size=12),
+    new=st.integers(min_value=0, max_value=30),
+    limit=st.integers(min_value=0, max_value=4),
+)
+def test_rest_allowed_matches_every_rolling_window(offsets: set[int], new: int, limit: int) -> None:
+    rests = {D + timedelta(days=o) for o in offsets}
+    if not _brute_force_ok(rests, limit):
+        return  # only valid histories can exist (every rest was checked when declared)
+    day = D + timedelta(days=new)
+    assert rules.rest_allowed(rests, day, limit) == _brute_force_ok(rests | {day}, limit)
+
+
+def test_rest_limit_default_two_per_seven_days() -> None:
+    rests = {D, D + timedelta(days=3)}
+    assert not rules.rest_allowed(rests, D + timedelta(days=5), 2)
+    assert rules.rest_allowed(rests, D + timedelta(days=7), 2)  # D left the window
+    assert rules.rest_days_left(rests, D + timedelta(days=5), 2) == 0
+    assert rules.rest_days_left(rests, D + timedelta(days=7), 2) == 1
+
+
+# -- streaks -----------------------------------------------------------------------------
+def days(*offsets: int) -> set[date]:
+    return {D + timedelta(days=o) for o in offsets}
+
+
+def test_today_not_yet_checked_in_does_not_break_the_streak() -> None:
+    assert rules.current_streak(D + timedelta(days=3), days(0, 1, 2), set()) == 3
+    assert rules.current_streak(D + timedelta(days=4), days(0, 1, 2), set()) == 0
+
+
+def test_paused_days_neither_count_nor_break() -> None:
+    counted = days(0, 1, 10, 11)
+    paused = days(*range(2, 10))
+    assert rules.current_streak(D + timedelta(days=11), counted, paused) == 4
+    assert rules.best_streak(D + timedelta(days=11), counted, paused) == 4
+
+
+def test_a_break_keeps_the_best() -> None:
+    counted = days(0, 1, 2, 3, 4, 6)
+    summary = rules.summarise(D + timedelta(days=6), counted, set())
+    assert (summary.current, summary.best, summary.active_days) == (1, 5, 6)
+
+
+def test_day_after_today_counts_after_moving_west() -> None:
+    # Checked in on the 3rd in UTC+13, then moved to UTC-11 where it is still the 2nd.
+    assert rules.current_streak(D + timedelta(days=1), days(-1, 0, 2), set()) == 3
+
+
+@given(st.sets(st.integers(min_value=0, max_value=60), max_size=40))
+def test_current_never_exceeds_best_or_active_days(offsets: set[int]) -> None:
+    counted = days(*offsets)
+    today = D + timedelta(days=60)
+    summary = rules.summarise(today, counted, set())
+    assert summary.current <= summary.best <= summary.active_days
+
+
+def test_milestones() -> None:
+    assert rules.milestone_reached(2, 3) == 3
+    assert rules.milestone_reached(3, 4) is None
+    assert rules.milestone_reached(99, 100) == 100
+    assert rules.milestone_reached(0, 0) is None
