@@ -1,0 +1,233 @@
+"""Ratings (one per member per article) and the feedback that low ratings invite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.articles.models import RatingStats
+from bot.errors import NotFoundError, UserError
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.articles.service import ArticleService
+
+MAX_FEEDBACK = 1000
+#: Ratings at or below this open the "How could we improve this article?" form.
+FEEDBACK_THRESHOLD = 2
+
+
+@dataclass(frozen=True)
+class RatingOutcome:
+    article_id: int
+    title: str
+    stars: int
+    previous: int | None
+    stats: RatingStats
+
+    @property
+    def asks_feedback(self) -> bool:
+        return self.stars <= FEEDBACK_THRESHOLD
+
+    def describe(self) -> str:
+        was = f" (was {self.previous}/5)" if self.previous not in (None, self.stars) else ""
+        return f"You rated {self.stars}/5{was} · {self.stats.describe()}"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: int
+    article_id: int
+    article_title: str
+    guild_id: int | None
+    user_id: int
+    stars: int
+    text: str
+    created_at: str
+    resolved_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Feedback:
+        return cls(
+            id=int(row["id"]),
+            article_id=int(row["article_id"]),
+            article_title=row["title"],
+            guild_id=row["guild_id"],
+            user_id=int(row["user_id"]),
+            stars=int(row["stars"]),
+            text=row["text"],
+            created_at=row["created_at"],
+            resolved_at=row["resolved_at"],
+        )
+
+
+def parse_stars(value: str | int) -> int:
+    text = str(value).strip().lower().removesuffix("stars").removesuffix("star").strip()
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    raise UserError("A rating is a whole number of stars from 1 to 5.")
+
+
+def clean_feedback(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if len(cleaned) > MAX_FEEDBACK:
+        raise UserError(
+            f"Feedback can be at most {MAX_FEEDBACK} characters; yours has {len(cleaned)}. "
+            "Please shorten it and send it again."
+        )
+    return cleaned or None
+
+
+class RatingService:
+    def __init__(self, app: App, articles: ArticleService) -> None:
+        self.app = app
+        self.db = app.db
+        self.articles = articles
+
+    async def stats(self, article_id: int) -> RatingStats:
+        row = await self.db.fetchone(
+            "SELECT count, total FROM article_rating_stats WHERE article_id = ?", (article_id,)
+        )
+        return RatingStats(int(row["count"]), int(row["total"])) if row else RatingStats()
+
+    async def user_rating(self, article_id: int, user_id: int) -> int | None:
+        value = await self.db.fetchval(
+            "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?",
+            (article_id, user_id),
+        )
+        return None if value is None else int(value)
+
+    async def rate(self, article_id: int, user_id: int, stars: int) -> RatingOutcome:
+        """Record or replace a member's rating. One transaction: the UPSERT and the stats the
+        member is shown are consistent even with hundreds of members rating at once."""
+        if not 1 <= stars <= 5:
+            raise UserError("A rating is a whole number of stars from 1 to 5.")
+        now = self.app.clock().isoformat()
+        async with self.db.write() as conn:
+            async with conn.execute(
+                "SELECT title, removed_at FROM articles WHERE id = ?", (article_id,)
+            ) as cursor:
+                article = await cursor.fetchone()
+            if article is None or article["removed_at"] is not None:
+                raise NotFoundError(
+                    "That article has been taken out of the library, so it can't be rated "
+                    "any more. Nothing else changed; try /article search for another one."
+                )
+            async with conn.execute(
+                "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?",
+                (article_id, user_id),
+            ) as cursor:
+                previous_row = await cursor.fetchone()
+            await conn.execute(
+                "INSERT INTO article_ratings (article_id, user_id, stars, rated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (article_id, user_id) DO UPDATE SET "
+                "stars = excluded.stars, rated_at = excluded.rated_at",
+                (article_id, user_id, stars, now),
+            )
+            async with conn.execute(
+                "SELECT count, total FROM article_rating_stats WHERE article_id = ?",
+                (article_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None  # the insert trigger guarantees a stats row
+        return RatingOutcome(
+            article_id,
+            article["title"],
+            stars,
+            int(previous_row["stars"]) if previous_row else None,
+            RatingStats(int(row["count"]), int(row["total"])),
+        )
+
+    # -- feedback ---------------------------------------------------------------------------
+    async def add_feedback(
+        self, article_id: int, user_id: int, guild_id: int | None, stars: int, text: str | None
+    ) -> Feedback | None:
+        """Store optional feedback; ``None`` when the member left the form empty."""
+        cleaned = clean_feedback(text)
+        if cleaned is None:
+            return None
+        article = await self.articles.get(article_id, include_removed=True)
+        now = self.app.clock().isoformat()
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO article_feedback (article_id, guild_id, user_id, stars, text, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, guild_id, user_id, stars, cleaned, now),
+            )
+            feedback_id = int(cursor.lastrowid or 0)
+        return Feedback(
+            feedback_id, article_id, article.title, guild_id, user_id, stars, cleaned, now
+        )
+
+    async def open_feedback(self, guild_id: int | None, limit: int = 25) -> list[Feedback]:
+        rows = await self.db.fetchall(
+            "SELECT f.*, a.title FROM article_feedback f JOIN articles a ON a.id = f.article_id "
+            "WHERE f.guild_id IS ? AND f.resolved_at IS NULL ORDER BY f.id LIMIT ?",
+            (guild_id, limit),
+        )
+        return [Feedback.from_row(r) for r in rows]
+
+    async def count_open(self, guild_id: int | None) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM article_feedback WHERE guild_id IS ? AND resolved_at IS NULL",
+                (guild_id,),
+            )
+        )
+
+    async def resolve_feedback(
+        self, guild_id: int | None, feedback_id: int, actor_id: int
+    ) -> Feedback:
+        async with self.db.write() as conn:
+            async with conn.execute(
+                "SELECT f.*, a.title FROM article_feedback f JOIN articles a "
+                "ON a.id = f.article_id WHERE f.id = ? AND f.guild_id IS ?",
+                (feedback_id, guild_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"There is no feedback #{feedback_id} in this server. "
+                    "Use /article feedback to see the open ones."
+                )
+            if row["resolved_at"] is not None:
+                raise UserError(f"Feedback #{feedback_id} was already resolved.")
+            await conn.execute(
+                "UPDATE article_feedback SET resolved_at = ?, resolved_by = ? WHERE id = ?",
+                (self.app.clock().isoformat(), actor_id, feedback_id),
+            )
+        return Feedback.from_row(row)
+
+    # -- privacy ----------------------------------------------------------------------------
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        ratings = await self.db.fetchall(
+            "SELECT a.slug, a.title, r.stars, r.rated_at FROM article_ratings r "
+            "JOIN articles a ON a.id = r.article_id WHERE r.user_id = ? ORDER BY r.rated_at",
+            (user_id,),
+        )
+        feedback = await self.db.fetchall(
+            "SELECT f.id, a.slug, f.stars, f.text, f.created_at, f.resolved_at "
+            "FROM article_feedback f JOIN articles a ON a.id = f.article_id "
+            "WHERE f.user_id = ? ORDER BY f.id",
+            (user_id,),
+        )
+        return {
+            "ratings": [dict(r) for r in ratings],
+            "feedback": [dict(r) for r in feedback],
+        }
+
+    async def erase_user(self, user_id: int) -> int:
+        async with self.db.write() as conn:
+            ratings = await conn.execute(
+                "DELETE FROM article_ratings WHERE user_id = ?", (user_id,)
+            )
+            feedback = await conn.execute(
+                "DELETE FROM article_feedback WHERE user_id = ?", (user_id,)
+            )
+            # An editor's id on feedback they resolved is about them too.
+            await conn.execute(
+                "UPDATE article_feedback SET resolved_by = NULL WHERE resolved_by = ?", (user_id,)
+            )
+            return int(ratings.rowcount) + int(feedback.rowcount)

@@ -1,0 +1,170 @@
+"""Replies for articles, shared by the console and the cog so both say the same thing."""
+
+from __future__ import annotations
+
+import re
+
+from bot.articles.models import DISCLAIMER, Article
+from bot.articles.ratings import Feedback, RatingOutcome
+from bot.articles.service import SearchResults
+from bot.replies import Reply, ReplyAction, Tone, chunk_text
+
+PAGE_CHARS = 1800
+DISCLAIMER_FIELD = "Please note"
+
+
+def _bullets(items: tuple[str, ...] | list[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def _tags(article: Article) -> str:
+    return ", ".join(article.tags) if article.tags else "none"
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
+_HASHES = re.compile(r"(?:^|\s)#{1,6}\s")
+
+
+def display_markdown(text: str) -> str:
+    """Headings become bold lines: they read the same everywhere, embeds included."""
+    return _HEADING.sub(r"**\1**", text)
+
+
+def body_pages(article: Article) -> list[str]:
+    return chunk_text(display_markdown(article.body), PAGE_CHARS)
+
+
+def page_count(article: Article) -> int:
+    return 1 + len(body_pages(article))
+
+
+def article_page(article: Article, page: int) -> Reply:
+    """Page 1 is the overview; pages 2.. are the body. Every page carries the disclaimer."""
+    bodies = body_pages(article)
+    total = 1 + len(bodies)
+    page = min(max(1, page), total)
+    if page == 1:
+        reply = Reply(title=article.title, body=article.summary, url=article.url)
+        if article.takeaways:
+            reply.add_field("Key takeaways", _bullets(article.takeaways))
+        minutes = article.reading_minutes
+        reply.add_field(
+            "Reading time", f"About {minutes} minute{'s' if minutes != 1 else ''}", True
+        )
+        reply.add_field("Tags", _tags(article), True)
+        reviewed = article.last_reviewed.isoformat() if article.last_reviewed else "not given"
+        reply.add_field("Last reviewed", reviewed, True)
+        reply.add_field("Ratings", article.stats.describe())
+        if article.sources:
+            reply.add_field("Sources", "; ".join(article.sources))
+    else:
+        reply = Reply(
+            title=f"{article.title} (part {page - 1} of {len(bodies)})",
+            body=bodies[page - 2],
+            url=article.url,
+        )
+    reply.add_field(DISCLAIMER_FIELD, DISCLAIMER)
+    reply.footer = f"Page {page} of {total} · article {article.slug}"
+    return reply
+
+
+def console_article(article: Article, page: int) -> Reply:
+    reply = article_page(article, page)
+    total = page_count(article)
+    page = min(max(1, page), total)
+    hints = []
+    if page < total:
+        hints.append(f"/article show {article.slug} page:{page + 1}")
+    hints.append(f"/article rate {article.slug} <1-5>")
+    reply.actions = [ReplyAction(h, h) for h in hints]
+    return reply
+
+
+def search_reply(results: SearchResults) -> Reply:
+    if not results.hits:
+        return Reply(
+            body=f"No article matches “{results.query[:80]}”. Try fewer or different words, "
+            "or browse with /article list.",
+            tone=Tone.WARNING,
+        )
+    reply = Reply(title=f"Articles for “{results.query[:80]}”", body=results.note or "")
+    for number, hit in enumerate(results.hits, start=1):
+        snippet = " ".join(_HASHES.sub(" ", hit.snippet).split())
+        reply.add_field(f"{number}. {hit.title}", f"{snippet}\n(open with: {hit.slug})")
+    reply.footer = "Choose one to read it, or use /article show with its name."
+    return reply
+
+
+def list_reply(
+    articles: list[Article], total: int, page: int, pages: int, tag: str | None
+) -> Reply:
+    heading = f"Articles tagged {tag}" if tag else "All articles"
+    if not articles:
+        return Reply(body="The library is empty for now.", tone=Tone.WARNING)
+    lines = [
+        f"{(page - 1) * 10 + n}. {a.title} ({a.slug}) · {a.stats.describe()}"
+        for n, a in enumerate(articles, start=1)
+    ]
+    noun = "article" if total == 1 else "articles"
+    return Reply(
+        title=heading,
+        body="\n".join(lines),
+        footer=f"Page {page} of {pages} · {total} {noun}",
+    )
+
+
+def top_reply(rows: list[tuple[Article, float]]) -> Reply:
+    if not rows:
+        return Reply(
+            body="No article has been rated yet. Open one with /article show and rate it.",
+            tone=Tone.WARNING,
+        )
+    lines = [
+        f"{n}. {article.title} · {article.stats.describe()}"
+        for n, (article, _score) in enumerate(rows, start=1)
+    ]
+    return Reply(
+        title="Best rated articles",
+        body="\n".join(lines),
+        footer="Ranked by average, weighted so a few ratings count less than many.",
+    )
+
+
+def rating_reply(outcome: RatingOutcome, *, feedback_saved: bool = False) -> Reply:
+    body = outcome.describe()
+    if feedback_saved:
+        body += "\nThank you: your feedback was passed to the editors."
+    return Reply(title=outcome.title, body=body, tone=Tone.SUCCESS)
+
+
+def _feedback_line(item: Feedback) -> str:
+    return f"<@{item.user_id}> rated {item.stars}/5 on {item.created_at[:10]}:\n{item.text}"
+
+
+def feedback_list_reply(items: list[Feedback], open_count: int) -> Reply:
+    if not items:
+        return Reply(body="No open feedback. Nothing to do.", tone=Tone.SUCCESS)
+    reply = Reply(
+        title="Open article feedback",
+        footer=f"{open_count} open · resolve one with /article feedback resolve:<number>",
+    )
+    for item in items[:10]:
+        reply.add_field(f"#{item.id} · {item.article_title}", _feedback_line(item))
+    if open_count > 10:
+        reply.body = f"Showing the oldest 10 of {open_count}."
+    return reply
+
+
+def feedback_post(item: Feedback, slug: str) -> Reply:
+    """What the feedback channel receives. Public to the channel's readers (editors)."""
+    return (
+        Reply(
+            title=f"Feedback #{item.id} on “{item.article_title}”",
+            body=item.text,
+            fields=[],
+            footer=f"Article {slug} · resolve with /article feedback resolve:{item.id}",
+            private=False,
+        )
+        .add_field("Rating", f"{item.stars}/5", True)
+        .add_field("From", f"<@{item.user_id}>", True)
+    )

@@ -1,0 +1,331 @@
+"""Storing, finding and listing articles. SQL for articles lives here and in ``ratings.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.articles.models import Article, ArticleInput, normalise_tag, split_tags
+from bot.articles.ratings import RatingService
+from bot.articles.search import PreparedQuery, Vocabulary, fuzzy_titles, prepare
+from bot.errors import NotFoundError, UserError
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+Outcome = Literal["new", "updated", "unchanged", "restored"]
+PAGE_SIZE = 10
+SEARCH_LIMIT = 5
+#: title, summary, body, tags: a title hit counts ten times a body hit.
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
+_ARTICLE_COLUMNS = (
+    "a.id, a.slug, a.title, a.summary, a.body, a.takeaways, a.tags, a.sources, "
+    "a.last_reviewed, a.url, a.removed_at, s.count, s.total"
+)
+_ARTICLE_FROM = "articles a LEFT JOIN article_rating_stats s ON s.article_id = a.id"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    prepared: PreparedQuery
+    hits: list[SearchHit]
+    #: How the hits were found, in words: shown above the results when not an exact match.
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    """Titles, tags and vocabulary of live articles, for autocomplete and typo tolerance."""
+
+    titles: dict[int, str]
+    labels: dict[int, str]  # "title (tags)" for fuzzy matching
+    slugs: dict[str, int]
+    tags: dict[str, int]  # tag -> number of articles
+    vocabulary: Vocabulary
+
+
+class ArticleService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.db = app.db
+        self.ratings = RatingService(app, self)
+        self._catalog: _Catalog | None = None
+        self._catalog_lock = asyncio.Lock()
+
+    # -- catalogue cache ------------------------------------------------------------------
+    def invalidate(self) -> None:
+        self._catalog = None
+
+    async def catalog(self) -> _Catalog:
+        if self._catalog is not None:
+            return self._catalog
+        async with self._catalog_lock:
+            if self._catalog is None:
+                rows = await self.db.fetchall(
+                    "SELECT id, slug, title, summary, body, takeaways, tags FROM articles "
+                    "WHERE removed_at IS NULL"
+                )
+                tags: dict[str, int] = {}
+                for row in rows:
+                    for tag in split_tags(row["tags"]):
+                        tags[tag] = tags.get(tag, 0) + 1
+                vocabulary = Vocabulary.from_texts(
+                    f"{r['title']} {r['summary']} {r['takeaways']} {r['tags'].replace('-', ' ')} "
+                    f"{r['body']}"
+                    for r in rows
+                )
+                self._catalog = _Catalog(
+                    titles={r["id"]: r["title"] for r in rows},
+                    labels={r["id"]: f"{r['title']} {r['tags'].replace(',', ' ')}" for r in rows},
+                    slugs={r["slug"]: r["id"] for r in rows},
+                    tags=dict(sorted(tags.items())),
+                    vocabulary=vocabulary,
+                )
+        assert self._catalog is not None
+        return self._catalog
+
+    # -- writes (imports) -----------------------------------------------------------------
+    async def upsert(self, item: ArticleInput, origin: str) -> Outcome:
+        """Insert or update by slug; unchanged content is skipped by hash. Ratings are kept
+        because an edited article keeps its id."""
+        item.validate()
+        digest = item.content_hash
+        now = self.app.clock().isoformat()
+        values = (
+            item.title,
+            item.summary,
+            item.body,
+            json.dumps(list(item.takeaways)),
+            ",".join(item.tags),
+            json.dumps(list(item.sources)),
+            item.last_reviewed.isoformat() if item.last_reviewed else None,
+            item.url,
+            origin,
+            digest,
+        )
+        async with self.db.write() as conn:
+            async with conn.execute(
+                "SELECT id, content_hash, removed_at, origin FROM articles WHERE slug = ?",
+                (item.slug,),
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is None:
+                await conn.execute(
+                    "INSERT INTO articles (title, summary, body, takeaways, tags, sources, "
+                    "last_reviewed, url, origin, content_hash, slug, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, item.slug, now, now),
+                )
+                outcome: Outcome = "new"
+            elif existing["content_hash"] == digest and existing["removed_at"] is None:
+                if existing["origin"] != origin:
+                    await conn.execute(
+                        "UPDATE articles SET origin = ? WHERE id = ?", (origin, existing["id"])
+                    )
+                return "unchanged"
+            else:
+                await conn.execute(
+                    "UPDATE articles SET title = ?, summary = ?, body = ?, takeaways = ?, "
+                    "tags = ?, sources = ?, last_reviewed = ?, url = ?, origin = ?, "
+                    "content_hash = ?, removed_at = NULL, updated_at = ? WHERE id = ?",
+                    (*values, now, existing["id"]),
+                )
+                outcome = "restored" if existing["removed_at"] is not None else "updated"
+        self.invalidate()
+        return outcome
+
+    async def remove_missing(self, origin_prefix: str, keep_slugs: set[str]) -> list[str]:
+        """Soft-remove articles from ``origin_prefix`` not seen in the latest import."""
+        rows = await self.db.fetchall(
+            "SELECT slug FROM articles WHERE origin LIKE ? ESCAPE '\\' AND removed_at IS NULL",
+            (origin_prefix.replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+        gone = [r["slug"] for r in rows if r["slug"] not in keep_slugs]
+        for slug in gone:
+            await self.remove(slug)
+        return gone
+
+    async def remove(self, slug: str) -> None:
+        """Take an article out of the library; its ratings and feedback are kept."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE articles SET removed_at = ? WHERE slug = ? AND removed_at IS NULL",
+                (self.app.clock().isoformat(), slug),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"There is no article `{slug[:60]}` to remove.")
+        self.invalidate()
+
+    # -- reads ----------------------------------------------------------------------------
+    async def get(self, article_id: int, *, include_removed: bool = False) -> Article:
+        row = await self.db.fetchone(
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id = ?", (article_id,)
+        )
+        if row is None or (row["removed_at"] is not None and not include_removed):
+            raise NotFoundError(
+                "That article is no longer in the library. Try /article search to find another one."
+            )
+        return Article.from_row(row)
+
+    async def resolve(self, text: str) -> Article:
+        """Find an article by slug, id (#12), exact title, or a close title/tag match."""
+        query = " ".join(text.split())
+        if not query:
+            raise UserError("Tell me which article: type part of its title, e.g. `fatigue`.")
+        catalog = await self.catalog()
+        candidate = query.lower()
+        if candidate.lstrip("#").isdigit() and int(candidate.lstrip("#")) in catalog.titles:
+            return await self.get(int(candidate.lstrip("#")))
+        if candidate in catalog.slugs:
+            return await self.get(catalog.slugs[candidate])
+        for article_id, title in catalog.titles.items():
+            if title.lower() == candidate:
+                return await self.get(article_id)
+        match = process.extractOne(
+            candidate,
+            catalog.titles,
+            scorer=fuzz.WRatio,
+            score_cutoff=85,
+            processor=str.lower,
+        )
+        if match is not None:
+            return await self.get(match[2])
+        results = await self.search(query, limit=1)
+        if results.hits:
+            return await self.get(results.hits[0].id)
+        raise NotFoundError(
+            f"I couldn't find an article called “{query[:60]}”. "
+            "Try /article search or /article list to browse."
+        )
+
+    async def autocomplete(self, current: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, slug) pairs matching titles and tags, best first."""
+        catalog = await self.catalog()
+        slug_of = {v: k for k, v in catalog.slugs.items()}
+        current = current.strip().lower()
+        if not current:
+            ids = sorted(catalog.titles, key=lambda i: catalog.titles[i].lower())[:limit]
+        else:
+            prefix = [i for i, label in catalog.labels.items() if current in label.lower()]
+            fuzzy = [
+                key
+                for _, _, key in process.extract(
+                    current,
+                    catalog.labels,
+                    scorer=fuzz.WRatio,
+                    limit=limit,
+                    score_cutoff=60,
+                    processor=str.lower,
+                )
+            ]
+            ids = list(dict.fromkeys([*prefix, *fuzzy]))[:limit]
+        return [(catalog.titles[i], slug_of[i]) for i in ids]
+
+    async def search(self, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResults:
+        if not query.strip():
+            raise UserError("Type a word or two to search for, for example `fatigue`.")
+        catalog = await self.catalog()
+        prepared = prepare(query, catalog.vocabulary)
+        if not prepared.terms:
+            raise UserError(
+                "I couldn't find any words to search for in that. Try plain words, "
+                "for example `weak legs`."
+            )
+        note = None
+        if prepared.was_corrected:
+            note = "Showing results for “" + " ".join(prepared.corrected) + "”."
+        hits = await self._fts(prepared.fts(), limit)
+        if not hits and len(prepared.corrected) > 1:
+            hits = await self._fts(prepared.fts(any_word=True), limit)
+            note = "No article has all of those words; these have some of them."
+        if not hits:
+            ids = fuzzy_titles(" ".join(prepared.corrected), catalog.labels, limit=limit)
+            hits = [await self._hit(i) for i in ids]
+            note = "No close match in the text; these titles come nearest." if hits else None
+        if prepared.truncated:
+            note = ((note or "") + " Only the first words of your search were used.").strip()
+        return SearchResults(query, prepared, hits, note)
+
+    async def _fts(self, match: str, limit: int) -> list[SearchHit]:
+        if not match:
+            return []
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        rows = await self.db.fetchall(
+            "SELECT a.id, a.slug, a.title, a.summary, "
+            "snippet(articles_fts, -1, '**', '**', '…', 14) AS snip "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? AND a.removed_at IS NULL "
+            f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?",
+            (match, limit),
+        )
+        return [SearchHit(r["id"], r["slug"], r["title"], r["summary"], r["snip"]) for r in rows]
+
+    async def _hit(self, article_id: int) -> SearchHit:
+        article = await self.get(article_id)
+        return SearchHit(article.id, article.slug, article.title, article.summary, article.summary)
+
+    async def tags(self) -> dict[str, int]:
+        return (await self.catalog()).tags
+
+    async def list_articles(
+        self, tag: str | None = None, page: int = 1, per_page: int = PAGE_SIZE
+    ) -> tuple[list[Article], int, int, str | None]:
+        """(articles on the page, total matching, page count, the tag used after typo
+        correction). Page numbers start at 1."""
+        where, params = "a.removed_at IS NULL", []
+        wanted: str | None = None
+        if tag is not None and tag.strip():
+            wanted = await self._resolve_tag(tag)
+            where += " AND (',' || a.tags || ',') LIKE ?"
+            params.append(f"%,{wanted},%")
+        total = int(
+            await self.db.fetchval(f"SELECT COUNT(*) FROM articles a WHERE {where}", params)
+        )
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = await self.db.fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE {where} "
+            "ORDER BY a.title COLLATE NOCASE LIMIT ? OFFSET ?",
+            (*params, per_page, (page - 1) * per_page),
+        )
+        return [Article.from_row(r) for r in rows], total, pages, wanted
+
+    async def _resolve_tag(self, tag: str) -> str:
+        known = await self.tags()
+        wanted = normalise_tag(tag)
+        if wanted in known:
+            return wanted
+        match = process.extractOne(wanted, list(known), scorer=fuzz.ratio, score_cutoff=75)
+        if match is not None:
+            return str(match[0])
+        listing = ", ".join(list(known)[:30]) or "none yet"
+        raise NotFoundError(f"No article is tagged “{tag[:40]}”. Tags in use: {listing}.")
+
+    async def top(self, limit: int = 10, prior_weight: float = 5.0) -> list[tuple[Article, float]]:
+        """Best rated by Bayesian average: each article's ratings are blended with
+        ``prior_weight`` imaginary ratings at the library-wide mean, so a single 5-star vote
+        cannot outrank forty ratings averaging 4.5."""
+        rows = await self.db.fetchall(
+            "WITH g AS (SELECT COALESCE(SUM(s.total) * 1.0 / NULLIF(SUM(s.count), 0), 3.0) AS m "
+            "  FROM article_rating_stats s JOIN articles a ON a.id = s.article_id "
+            "  WHERE a.removed_at IS NULL) "
+            f"SELECT {_ARTICLE_COLUMNS}, (? * g.m + s.total) / (? + s.count) AS score "
+            f"FROM {_ARTICLE_FROM}, g WHERE a.removed_at IS NULL AND s.count > 0 "
+            "ORDER BY score DESC, s.count DESC, a.title LIMIT ?",
+            (prior_weight, prior_weight, limit),
+        )
+        return [(Article.from_row(r), float(r["score"])) for r in rows]
