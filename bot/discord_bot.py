@@ -15,11 +15,14 @@ import logging
 import pkgutil
 import signal
 
+import aiohttp
 import discord
 from discord.ext import commands
 
 import cogs
 from bot.app import App
+from bot.errors import ConfigurationError
+from bot.settings import CONSOLE_HINT
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,13 @@ def discover_cogs() -> list[str]:
 
 
 def setup_logging(level: str) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):  # replace the CLI's plain handler, do not log twice
+        root.removeHandler(handler)
     discord.utils.setup_logging(level=getattr(logging, level), root=True)
+    # The bot never joins voice; do not warn about voice libraries at every start.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 class MSBot(commands.AutoShardedBot):
@@ -108,13 +117,30 @@ class MSBot(commands.AutoShardedBot):
 
 
 async def run_bot(app: App, token: str) -> None:
+    """Connect and serve until closed; start-up failures become one clear sentence."""
     bot = MSBot(app)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
-    async with bot:
-        await bot.start(token)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        raise ConfigurationError(
+            "Discord refused the token in MSBOT_TOKEN: reset it on the Bot page of the Developer "
+            f"Portal and update .env. {CONSOLE_HINT}"
+        ) from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigurationError(
+            "Discord refused the Message Content intent: turn on 'Message Content Intent' on the "
+            "Bot page of the Developer Portal, then start again."
+        ) from None
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        raise ConfigurationError(
+            f"Could not reach Discord ({type(exc).__name__}): check the internet connection "
+            f"and try again. {CONSOLE_HINT}"
+        ) from None
 
 
 def _request_close(bot: MSBot, sig: signal.Signals) -> None:

@@ -79,3 +79,13 @@ def test_every_cli_command_has_help(tmp_path: Path, args: list[str]) -> None:
     result = run_cli(*args, tmp_path=tmp_path)
     assert result.returncode == 0
     assert "usage:" in result.stdout
+
+
+def test_run_with_a_token_that_cannot_connect_fails_clearly(tmp_path: Path) -> None:
+    # Here Discord is unreachable (or, with a network, refuses the fake token): both are one sentence.
+    token = "MTIzNDU2Nzg5MDEy.fake.token-for-tests"
+    result = run_cli("run", tmp_path=tmp_path, MSBOT_TOKEN=token)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Could not reach Discord" in result.stderr or "refused the token" in result.stderr
+    assert token not in result.stderr + result.stdout
