@@ -170,7 +170,8 @@ def html_to_text(markup: str) -> str:
 
 def _entry_date(entry: Any) -> date | None:
     for key in ("updated_parsed", "published_parsed"):
-        value = entry.get(key)
+        # dict.get: feedparser's own get() maps the keys to each other with a warning.
+        value = dict.get(entry, key)
         if value:
             return datetime(*value[:6], tzinfo=UTC).date()
     return None

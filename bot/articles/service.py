@@ -315,17 +315,18 @@ class ArticleService:
         listing = ", ".join(list(known)[:30]) or "none yet"
         raise NotFoundError(f"No article is tagged “{tag[:40]}”. Tags in use: {listing}.")
 
-    async def top(self, limit: int = 10, prior_weight: float = 5.0) -> list[tuple[Article, float]]:
+    async def top(
+        self, limit: int = 10, prior_mean: float = 3.0, prior_weight: float = 5.0
+    ) -> list[tuple[Article, float]]:
         """Best rated by Bayesian average: each article's ratings are blended with
-        ``prior_weight`` imaginary ratings at the library-wide mean, so a single 5-star vote
-        cannot outrank forty ratings averaging 4.5."""
+        ``prior_weight`` imaginary ratings of ``prior_mean`` (the middle of the scale), so a
+        single 5-star vote cannot outrank forty ratings averaging 4.5. A fixed prior, not the
+        library-wide mean: with few rated articles that mean is itself pulled up by the
+        article being ranked."""
         rows = await self.db.fetchall(
-            "WITH g AS (SELECT COALESCE(SUM(s.total) * 1.0 / NULLIF(SUM(s.count), 0), 3.0) AS m "
-            "  FROM article_rating_stats s JOIN articles a ON a.id = s.article_id "
-            "  WHERE a.removed_at IS NULL) "
-            f"SELECT {_ARTICLE_COLUMNS}, (? * g.m + s.total) / (? + s.count) AS score "
-            f"FROM {_ARTICLE_FROM}, g WHERE a.removed_at IS NULL AND s.count > 0 "
+            f"SELECT {_ARTICLE_COLUMNS}, (? * ? + s.total) / (? + s.count) AS score "
+            f"FROM {_ARTICLE_FROM} WHERE a.removed_at IS NULL AND s.count > 0 "
             "ORDER BY score DESC, s.count DESC, a.title LIMIT ?",
-            (prior_weight, prior_weight, limit),
+            (prior_weight, prior_mean, prior_weight, limit),
         )
         return [(Article.from_row(r), float(r["score"])) for r in rows]

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as cli_main
+from bot.app import App
+from bot.articles.importer import html_to_text, import_feed, import_folder
+from bot.errors import UserError
+from bot.settings import Settings
+from tests.bot.articles.conftest import article_text, service
+
+RSS = textwrap.dedent(
+    """\
+    <?xml version="1.0" encoding="UTF-8"?>
+    <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+    <channel>
+      <title>Our MS Community</title>
+      <link>https://example.org</link>
+      <item>
+        <title>Cooling vests &amp; summer walks</title>
+        <link>https://example.org/2026/07/cooling-vests/</link>
+        <category>heat</category><category>Mobility Aids</category>
+        <pubDate>Tue, 07 Jul 2026 10:00:00 +0000</pubDate>
+        <description>&lt;p&gt;How members stay cool outside.&lt;/p&gt;</description>
+        <content:encoded><![CDATA[<p>A <b>cooling vest</b> helps.</p><ul><li>Walk early</li><li>Carry water</li></ul><script>x()</script>]]></content:encoded>
+      </item>
+      <item>
+        <title></title>
+        <link>https://example.org/untitled/</link>
+        <description>No title here</description>
+      </item>
+      <item>
+        <title>Stretching in bed</title>
+        <link>https://example.org/stretching-in-bed/</link>
+        <description>Gentle stretches you can do lying down.</description>
+      </item>
+    </channel>
+    </rss>
+    """
+)
+
+ATOM = textwrap.dedent(
+    """\
+    <?xml version="1.0" encoding="utf-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom">
+      <title>Atom site</title>
+      <id>urn:x</id><updated>2026-05-01T00:00:00Z</updated>
+      <entry>
+        <title>Balance drills</title>
+        <link href="https://example.net/balance-drills"/>
+        <id>urn:1</id><updated>2026-05-01T00:00:00Z</updated>
+        <summary>Three drills for steadier feet.</summary>
+        <content type="html">&lt;p&gt;Stand near a counter.&lt;/p&gt;</content>
+      </entry>
+    </feed>
+    """
+)
+
+
+async def test_startup_imports_shipped_articles(app: App) -> None:
+    _articles, total, _, _ = await service(app).list_articles(None, 1)
+    assert total >= 8
+
+
+async def test_reimport_is_idempotent_and_ratings_survive_edit(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    svc = service(empty_app)
+    folder = library_settings.articles_dir
+    write_article("one.md", article_text("one", "First", "Original body."))
+    write_article("two.md", article_text("two", "Second"))
+    first = await import_folder(svc, folder)
+    assert (first.new, first.unchanged, first.failures) == (2, 0, [])
+    again = await import_folder(svc, folder)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+
+    article = await svc.resolve("one")
+    await svc.ratings.rate(article.id, 7, 5)
+    write_article("one.md", article_text("one", "First, revised", "Edited body about fatigue."))
+    edited = await import_folder(svc, folder)
+    assert (edited.updated, edited.unchanged) == (1, 1)
+    after = await svc.get(article.id)
+    assert after.title == "First, revised" and after.stats.count == 1
+    assert [h.slug for h in (await svc.search("fatigue")).hits] == ["one"]
+
+
+async def test_bad_files_reported_by_name_while_others_import(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    write_article("good.md", article_text("good", "Good one"))
+    write_article("broken.md", "---\ntitle: [oops\n---\nbody")
+    write_article("z-dupe.md", article_text("good", "Same slug"))
+    (library_settings.articles_dir / "latin1.md").write_bytes(
+        "---\ntitle: caf\xe9\n".encode("latin-1")
+    )
+    report = await import_folder(service(empty_app), library_settings.articles_dir)
+    reasons = dict(report.failures)
+    assert report.new == 1
+    assert "not valid YAML" in reasons["broken.md"]
+    assert "also used by good.md" in reasons["z-dupe.md"]
+    assert "UTF-8" in reasons["latin1.md"]
+    assert "broken.md: " in report.summary()
+
+
+async def test_removed_file_takes_article_out_and_keeps_ratings(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    svc = service(empty_app)
+    path = write_article("gone.md", article_text("gone", "Soon gone"))
+    write_article("stays.md", article_text("stays", "Stays"))
+    await import_folder(svc, library_settings.articles_dir)
+    article = await svc.resolve("gone")
+    await svc.ratings.rate(article.id, 1, 4)
+    path.unlink()
+    report = await import_folder(svc, library_settings.articles_dir)
+    assert report.removed == ["gone"]
+    with pytest.raises(UserError, match="taken out"):
+        await svc.ratings.rate(article.id, 2, 5)
+    assert (await svc.ratings.stats(article.id)).count == 1
+    write_article("gone.md", article_text("gone", "Soon gone"))
+    back = await import_folder(svc, library_settings.articles_dir)
+    assert back.restored == 1
+    assert (await svc.get(article.id)).stats.count == 1
+
+
+async def test_failed_run_does_not_remove_articles(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    svc = service(empty_app)
+    write_article("a.md", article_text("a", "Alpha"))
+    await import_folder(svc, library_settings.articles_dir)
+    write_article("a.md", "---\ntitle: [broken\n---\n")
+    report = await import_folder(svc, library_settings.articles_dir)
+    assert report.failures and report.removed == []
+    assert (await svc.resolve("a")).title == "Alpha"
+
+
+async def test_import_missing_folder_is_reported(empty_app: App, tmp_path: Path) -> None:
+    report = await import_folder(service(empty_app), tmp_path / "nope")
+    assert report.failures and "not a folder" in report.failures[0][1]
+
+
+async def test_rss_feed_import_with_bad_entry(empty_app: App, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS, encoding="utf-8")
+    svc = service(empty_app)
+    report = await import_feed(svc, str(feed))
+    assert report.new == 2
+    assert report.failures == [("entry 2", "entry has no title")]
+    article = await svc.resolve("cooling-vests")
+    assert article.title == "Cooling vests & summer walks"
+    assert article.tags == ("heat", "mobility-aids")
+    assert article.url == "https://example.org/2026/07/cooling-vests/"
+    assert "x()" not in article.body and "• Walk early" in article.body
+    assert article.sources == ("Our MS Community",)
+    assert (await import_feed(svc, str(feed))).unchanged == 2
+
+
+async def test_atom_feed_and_unreadable_sources(empty_app: App, tmp_path: Path) -> None:
+    svc = service(empty_app)
+    atom = tmp_path / "atom.xml"
+    atom.write_text(ATOM, encoding="utf-8")
+    assert (await import_feed(svc, str(atom))).new == 1
+    assert (await svc.resolve("balance drills")).body == "Stand near a counter."
+    junk = tmp_path / "junk.xml"
+    junk.write_text("this is <not a feed", encoding="utf-8")
+    report = await import_feed(svc, str(junk))
+    assert report.new == 0 and report.failures
+    missing = await import_feed(svc, str(tmp_path / "missing.xml"))
+    assert "neither a web address nor a file" in missing.failures[0][1]
+
+
+def test_html_to_text() -> None:
+    assert html_to_text("<p>One &amp; two</p><p>Three</p>") == "One & two\n\nThree"
+
+
+def test_cli_import_and_import_feed(
+    tmp_path: Path, write_article: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.environ["MSBOT_DATABASE_PATH"] = str(tmp_path / "cli.sqlite3")
+    try:
+        write_article("ok.md", article_text("cli-ok", "From the CLI"))
+        write_article("bad.md", "no front matter")
+        assert cli_main(["articles", "import", str(tmp_path / "articles")]) == 1
+        out = capsys.readouterr().out
+        assert "1 new" in out and "bad.md: no front matter" in out
+        feed = tmp_path / "feed.xml"
+        feed.write_text(ATOM, encoding="utf-8")
+        assert cli_main(["articles", "import-feed", str(feed)]) == 0
+        assert "1 new" in capsys.readouterr().out
+    finally:
+        del os.environ["MSBOT_DATABASE_PATH"]

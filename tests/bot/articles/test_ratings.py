@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.app import App
+from bot.articles.models import ArticleInput
+from bot.articles.ratings import MAX_FEEDBACK
+from bot.console.shell import ConsoleSession
+from bot.errors import UserError
+from bot.replies import render_text
+from tests.bot.articles.conftest import service
+
+
+async def _article_id(app: App, slug: str = "fatigue-and-weakness") -> int:
+    return (await service(app).resolve(slug)).id
+
+
+async def test_rating_replaces_and_reports(app: App) -> None:
+    ratings = service(app).ratings
+    article_id = await _article_id(app)
+    first = await ratings.rate(article_id, 1, 4)
+    assert first.describe() == "You rated 4/5 · average 4.0 / 5 from 1 rating"
+    again = await ratings.rate(article_id, 1, 2)
+    assert again.previous == 4 and again.stats.count == 1
+    assert again.describe() == "You rated 2/5 (was 4/5) · average 2.0 / 5 from 1 rating"
+    double = await ratings.rate(article_id, 1, 2)  # double click
+    assert double.stats.count == 1 and double.describe().startswith("You rated 2/5 ·")
+
+
+async def test_hundreds_of_concurrent_ratings_lose_nothing(app: App) -> None:
+    ratings = service(app).ratings
+    article_id = await _article_id(app)
+    members = range(1, 401)
+    stars = {m: (m % 5) + 1 for m in members}
+    # Every member rates, and a hundred of them double-click at the same moment.
+    await asyncio.gather(
+        *(ratings.rate(article_id, m, stars[m]) for m in members),
+        *(ratings.rate(article_id, m, stars[m]) for m in range(1, 101)),
+    )
+    stats = await ratings.stats(article_id)
+    assert stats.count == 400
+    assert stats.total == sum(stars.values())
+    stored = await app.db.fetchval(
+        "SELECT COUNT(*) FROM article_ratings WHERE article_id = ?", (article_id,)
+    )
+    assert stored == 400
+
+
+async def test_invalid_stars_and_unknown_article(app: App) -> None:
+    ratings = service(app).ratings
+    with pytest.raises(UserError):
+        await ratings.rate(await _article_id(app), 1, 6)
+    with pytest.raises(UserError, match="taken out"):
+        await ratings.rate(999_999, 1, 3)
+
+
+async def test_top_uses_bayesian_average(app: App) -> None:
+    svc = service(app)
+    ratings = svc.ratings
+    one_vote = await _article_id(app, "mobility-aids")
+    many = await _article_id(app, "fatigue-and-weakness")
+    await ratings.rate(one_vote, 1, 5)
+    for member in range(100, 140):  # forty ratings averaging 4.5
+        await ratings.rate(many, member, 5 if member % 2 else 4)
+    top = await svc.top()
+    assert [a.slug for a, _ in top[:2]] == ["fatigue-and-weakness", "mobility-aids"]
+    assert top[0][0].stats.count == 40 and top[0][0].stats.average == 4.5
+
+
+async def test_feedback_store_list_resolve(app: App) -> None:
+    ratings = service(app).ratings
+    article_id = await _article_id(app)
+    assert await ratings.add_feedback(article_id, 5, 1, 2, "   ") is None
+    with pytest.raises(UserError, match="at most"):
+        await ratings.add_feedback(article_id, 5, 1, 2, "x" * (MAX_FEEDBACK + 1))
+    item = await ratings.add_feedback(article_id, 5, 1, 2, " Needs more examples ")
+    assert item is not None and item.text == "Needs more examples"
+    other_guild = await ratings.add_feedback(article_id, 5, 99, 1, "elsewhere")
+    assert other_guild is not None
+    assert [f.id for f in await ratings.open_feedback(1)] == [item.id]
+    with pytest.raises(UserError, match="no feedback"):
+        await ratings.resolve_feedback(1, other_guild.id, 42)
+    await ratings.resolve_feedback(1, item.id, 42)
+    assert await ratings.open_feedback(1) == []
+    with pytest.raises(UserError, match="already resolved"):
+        await ratings.resolve_feedback(1, item.id, 42)
+
+
+async def test_privacy_export_and_erase(app: App) -> None:
+    ratings = service(app).ratings
+    article_id = await _article_id(app)
+    await ratings.rate(article_id, 77, 1)
+    await ratings.rate(article_id, 78, 5)
+    await ratings.add_feedback(article_id, 77, 1, 1, "Too vague")
+    exported = await app.privacy.export(77)
+    section = exported["article_ratings"]
+    assert section["ratings"][0]["stars"] == 1 and section["feedback"][0]["text"] == "Too vague"
+    counts = await app.privacy.erase(77)
+    assert counts["article_ratings"] == 2
+    stats = await ratings.stats(article_id)
+    assert (stats.count, stats.total) == (1, 5)
+    assert (await app.privacy.export(77))["article_ratings"] == {"ratings": [], "feedback": []}
+
+
+async def test_console_commands_end_to_end(app: App) -> None:
+    session = ConsoleSession(app)
+
+    async def say(line: str) -> str:
+        return "\n".join(render_text(r) for r in await session.handle(line))
+
+    assert "Showing results for “weakness”" in await say("/article search weekness")
+    shown = await say("/article show mobility aids")
+    assert "not medical advice" in shown and "Page 1 of" in shown
+    assert "(part 1 of" in await say("/article show mobility-aids page:2")
+    assert "Sorry:" in await say("/article show mobility-aids page:two")
+    assert "You rated 4/5" in await say("/article rate five minutes on a bad day 4")
+    low = await say("/article rate mobility-aids 1 the tips were too general")
+    assert "feedback was passed" in low
+    assert "How could we improve" in await say("/article rate mobility-aids 2")
+    assert "1 to 5" in await say("/article rate mobility-aids 7")
+    assert "too general" in await say("/article feedback")
+    assert "is resolved" in await say("/article feedback resolve 1")
+    assert "Usage" in await say("/article feedback resolve x")
+    assert "Best rated" in await say("/article top")
+    assert "Articles tagged exercise" in await say("/article list exercise")
+    assert "not medical advice" in await say("/article share scams")
+    assert "Type a word" in await say("/article search")
+    session.context.permissions = frozenset()
+    assert "Manage Messages" in await say("/article feedback")
+
+
+async def test_rating_survives_when_title_changes(app: App) -> None:
+    svc = service(app)
+    article_id = await _article_id(app)
+    await svc.ratings.rate(article_id, 3, 3)
+    current = await svc.get(article_id)
+    await svc.upsert(
+        ArticleInput(current.slug, "New title", current.summary, current.body + " More."),
+        "dir:fatigue-and-weakness.md",
+    )
+    assert (await svc.get(article_id)).stats.count == 1

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.app import App
+from bot.articles.models import ArticleInput
+from bot.articles.search import MAX_QUERY_WORDS, Vocabulary, prepare
+from bot.errors import UserError
+from tests.bot.articles.conftest import service
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("weekness", "muscle-weakness-causes"),
+        ("excercise weekness", "exercising-with-weakness"),
+        ("scam", "spotting-miracle-cure-scams"),
+        ("rollator", "mobility-aids"),
+        ("baclofen", "medication-side-effects-and-weakness"),
+        ("occupational therapist", "physical-and-occupational-therapy"),
+    ],
+)
+async def test_search_finds_shipped_article(app: App, query: str, slug: str) -> None:
+    results = await service(app).search(query)
+    assert slug in [hit.slug for hit in results.hits[:3]]
+
+
+async def test_typo_is_corrected_not_stemmed_to_a_wrong_word(app: App) -> None:
+    results = await service(app).search("weekness")
+    assert results.prepared.corrected == ("weakness",)
+    assert results.note is not None and "weakness" in results.note
+
+
+async def test_title_match_outranks_body_mentions(empty_app: App) -> None:
+    svc = service(empty_app)
+    # bm25 needs a library where "heat" is not in every article, as in real life.
+    for n in range(4):
+        await svc.upsert(ArticleInput(f"filler-{n}", f"Filler {n}", "Other.", "Walking."), "t:")
+    body_heavy = "Heat heat heat and more heat. " * 10
+    await svc.upsert(
+        ArticleInput("body-heavy", "Summer tips", "About summer.", body_heavy), "test:"
+    )
+    await svc.upsert(
+        ArticleInput("title-hit", "Heat and MS", "About summer.", "Keep cool in summer."), "test:"
+    )
+    results = await svc.search("heat")
+    assert [h.slug for h in results.hits] == ["title-hit", "body-heavy"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '"fatigue', "fatigue*", "NEAR(fatigue weakness)", "fatigue AND OR NOT", "-x", "^:()"],
+)
+async def test_fts_syntax_never_raises(app: App, query: str) -> None:
+    try:
+        results = await service(app).search(query)
+    except UserError:
+        return  # nothing searchable is a friendly answer, not a crash
+    assert isinstance(results.hits, list)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!! ???"])
+async def test_empty_query_is_a_friendly_error(app: App, query: str) -> None:
+    with pytest.raises(UserError):
+        await service(app).search(query)
+
+
+async def test_huge_query_is_cut_and_said_so(app: App) -> None:
+    results = await service(app).search("fatigue " + "word " * 2000)
+    assert results.note is not None and "first words" in results.note
+    assert len(results.prepared.terms) <= MAX_QUERY_WORDS
+
+
+async def test_removed_articles_are_not_found(app: App) -> None:
+    svc = service(app)
+    await svc.remove("spotting-miracle-cure-scams")
+    results = await svc.search("scam")
+    assert "spotting-miracle-cure-scams" not in [h.slug for h in results.hits]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(min_size=1, max_size=80))
+async def test_any_text_is_safe(app: App, query: str) -> None:
+    with contextlib.suppress(UserError):
+        await service(app).search(query)
+
+
+def test_vocabulary_correction_rules() -> None:
+    vocab = Vocabulary.from_texts(["weakness exercise fatigue"])
+    assert vocab.correct("weekness") == "weakness"
+    assert vocab.correct("fatige") == "fatigue"
+    assert vocab.correct("cat") == "cat"  # too short to guess safely
+    assert vocab.correct("zzzzzzzz") == "zzzzzzzz"
+    prepared = prepare("the weekness and the fatigue", vocab)
+    assert prepared.terms == ("weekness", "fatigue")
+    assert prepared.fts() == '"weakness" "fatigue"'
+
+
+async def test_resolve_by_slug_title_fuzzy_and_unknown(app: App) -> None:
+    svc = service(app)
+    assert (await svc.resolve("mobility-aids")).slug == "mobility-aids"
+    assert (
+        await svc.resolve("how to spot miracle-cure scams")
+    ).slug == "spotting-miracle-cure-scams"
+    assert (await svc.resolve("Five minutes on a bad dya")).slug == "five-minutes-on-a-bad-day"
+    with pytest.raises(UserError, match="couldn't find"):
+        await svc.resolve("qwxzv")
+    with pytest.raises(UserError):
+        await svc.resolve("  ")
+
+
+async def test_autocomplete_matches_titles_and_tags(app: App) -> None:
+    svc = service(app)
+    slugs = [slug for _, slug in await svc.autocomplete("scams")]
+    assert slugs[0] == "spotting-miracle-cure-scams"
+    by_tag = [slug for _, slug in await svc.autocomplete("pacing")]
+    assert "fatigue-and-weakness" in by_tag
+    assert len(await svc.autocomplete("")) == 8
+
+
+async def test_list_by_tag_pages_and_unknown_tag(app: App) -> None:
+    svc = service(app)
+    articles, total, pages, tag = await svc.list_articles("excercise", 1)
+    assert tag == "exercise" and total == len(articles) >= 2 and pages == 1
+    first, total, pages, _ = await svc.list_articles(None, 1, per_page=3)
+    second, *_ = await svc.list_articles(None, 2, per_page=3)
+    assert total == 8 and pages == 3 and len(first) == 3
+    assert not {a.id for a in first} & {a.id for a in second}
+    with pytest.raises(UserError, match="Tags in use"):
+        await svc.list_articles("astrophysics", 1)
