@@ -56,13 +56,13 @@ def build_status(history: History, today: date, rest_limit: int) -> Reply:
             f"Until {texts.format_day(pause[1])}. Your streak is safe; /streak resume to restart.",
         )
     yesterday = today - timedelta(days=1)
+    # Only worth saying when covering yesterday would join it to an earlier run.
     if (
-        summary.current == 0
-        and not history.day(yesterday).counted
+        not history.day(yesterday).counted
         and yesterday not in paused
         and history.days
         and rules.rest_allowed(history.rest_days, yesterday, rest_limit)
-        and rules.current_streak(today, history.counted | {yesterday}, paused) > 1
+        and rules.current_streak(today, history.counted | {yesterday}, paused) > summary.current + 1
     ):
         reply.add_field(
             "Yesterday is still open",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -69,7 +70,7 @@ def test_dst_never_creates_or_deletes_a_day(zone: str, start: datetime, day_end:
         if not seen or seen[-1] != day:
             seen.append(day)
         instant += timedelta(minutes=10)
-    assert all(b - a == timedelta(days=1) for a, b in zip(seen, seen[1:], strict=False))
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(seen))
     assert len(seen) in (7, 8)
 
 

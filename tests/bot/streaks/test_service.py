@@ -329,3 +329,13 @@ async def test_local_dates_are_iso(s: Streaks, sapp: App) -> None:
     await s.core.checkin(USER)
     day = (await day_rows(sapp))[0][0]
     assert date.fromisoformat(day) == date(2026, 3, 2)
+
+
+async def test_hint_when_today_is_done_but_yesterday_open(s: Streaks, clock: MovableClock) -> None:
+    await join(s)
+    await s.core.checkin(USER)  # Mon
+    clock.set(2026, 3, 4, 12)  # Wed, Tuesday missed
+    await s.core.checkin(USER)
+    assert "Yesterday is still open" in render_text(await s.core.status(USER, image=False))
+    out = await s.core.rest(USER, yesterday=True)
+    assert "Current streak: 3 days" in out.reply.body
