@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import pytest
+
+from bot.app import App
+from bot.articles import DISCLAIMER, ArticleService
+from cogs.articles import (
+    Articles,
+    ArticleView,
+    FeedbackModal,
+    FeedbackResolveView,
+    ListView,
+    OpenButton,
+    RateButton,
+    SearchView,
+    article_choices,
+    tag_choices,
+)
+from tests.helpers import (
+    admin_permissions,
+    click,
+    invoke,
+    make_channel,
+    make_guild,
+    make_interaction,
+    make_member,
+)
+
+
+def _svc(app: App) -> ArticleService:
+    service: ArticleService = app.services["articles"]
+    return service
+
+
+@pytest.fixture
+def cog() -> Articles:
+    bot = MagicMock()
+    return Articles(bot)
+
+
+def _buttons(view: discord.ui.View) -> dict[str, Any]:
+    return {getattr(child, "label", None) or child.item.label: child for child in view.children}
+
+
+async def test_cog_load_registers_persistent_rating_buttons(cog: Articles) -> None:
+    await cog.cog_load()
+    cog.bot.add_dynamic_items.assert_called_once_with(RateButton, OpenButton)
+
+
+async def test_show_has_disclaimer_pages_share_and_star_buttons(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.show, cog, interaction, article="mobility-aids")
+    [sent] = interaction.sent
+    assert sent.ephemeral
+    assert DISCLAIMER in sent.text
+    assert "Reading time" in sent.text and "Last reviewed: 2026-11-01" in sent.text
+    assert "No ratings yet: be the first" in sent.text
+    labels = [getattr(c, "label", None) for c in sent.view.children]
+    assert labels[:3] == ["Previous page", "Next page", "Share in channel"]
+    stars = [c for c in sent.view.children if isinstance(c, RateButton)]
+    assert [b.item.label for b in stars] == ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"]
+    template = RateButton.__discord_ui_compiled_template__
+    assert all(template.fullmatch(b.item.custom_id) for b in stars)
+
+
+async def test_pages_turn_for_owner_only(app: App, cog: Articles) -> None:
+    owner = make_member(1)
+    interaction = make_interaction(app, user=owner)
+    await invoke(cog.show, cog, interaction, article="mobility-aids")
+    view: ArticleView = interaction.sent[0].view
+    assert view.previous.disabled and not view.next.disabled
+    turn = make_interaction(app, user=owner)
+    await click(view.next, turn)
+    assert turn.sent[0].kind == "edit" and "(part 1 of" in turn.sent[0].text
+    assert DISCLAIMER in turn.sent[0].text
+    stranger = make_interaction(app, user=make_member(2))
+    await click(view.next, stranger)
+    assert view.page == 2 and "belong to the member who asked" in stranger.sent[0].content
+
+
+async def test_rate_button_reports_privately(app: App) -> None:
+    article = await _svc(app).resolve("fatigue-and-weakness")
+    await _svc(app).ratings.rate(article.id, 50, 5)
+    interaction = make_interaction(app, user=make_member(51))
+    await RateButton(article.id, 4).callback(interaction)
+    [sent] = interaction.sent
+    assert sent.ephemeral
+    assert "You rated 4/5 · average 4.5 / 5 from 2 ratings" in sent.text
+
+
+async def test_rate_button_rebuilt_after_restart(app: App) -> None:
+    """A message posted days ago: the button is rebuilt from its custom_id alone."""
+    article = await _svc(app).resolve("fatigue-and-weakness")
+    custom_id = f"article:rate:{article.id}:3"
+    match = RateButton.__discord_ui_compiled_template__.fullmatch(custom_id)
+    assert match is not None
+    base = discord.ui.Button(label="3 stars", custom_id=custom_id)
+    interaction = make_interaction(app)
+    item = await RateButton.from_custom_id(interaction, base, match)
+    await item.callback(interaction)
+    assert "You rated 3/5" in interaction.sent[0].text
+    assert not re.fullmatch(RateButton.__discord_ui_compiled_template__, "article:rate:1:6")
+
+
+async def test_low_rating_opens_modal_and_posts_feedback(app: App) -> None:
+    guild = make_guild(1)
+    feedback_channel = make_channel(555, "editors", guild=guild)
+    guild.get_channel = MagicMock(return_value=feedback_channel)
+    await app.config.set_value(1, "article_feedback_channel", 555)
+    article = await _svc(app).resolve("mobility-aids")
+    member = make_member(60, "sam", guild=guild)
+    click_interaction = make_interaction(app, user=member, guild=guild)
+    await RateButton(article.id, 2).callback(click_interaction)
+    assert click_interaction.sent[0].kind == "modal"
+    modal = click_interaction.response.modal
+    assert isinstance(modal, FeedbackModal)
+    assert modal.feedback.max_length == 1000 and not modal.feedback.required
+    modal.feedback._value = "More about hand grips please"
+    submit = make_interaction(app, user=member, guild=guild)
+    await modal.on_submit(submit)
+    assert "feedback was passed" in submit.sent[0].text and submit.sent[0].ephemeral
+    feedback_channel.send.assert_awaited_once()
+    embed = feedback_channel.send.await_args.kwargs["embed"]
+    assert "More about hand grips" in embed.description
+    assert any(f.value == "2/5" for f in embed.fields)
+    assert any(f.value == "<@60>" for f in embed.fields)
+    assert (await _svc(app).ratings.stats(article.id)).count == 1
+
+
+async def test_empty_modal_stores_nothing(app: App) -> None:
+    article = await _svc(app).resolve("mobility-aids")
+    interaction = make_interaction(app)
+    await RateButton(article.id, 1).callback(interaction)
+    submit = make_interaction(app)
+    await interaction.response.modal.on_submit(submit)
+    assert "You rated 1/5" in submit.sent[0].text
+    assert await _svc(app).ratings.open_feedback(1) == []
+
+
+async def test_rating_removed_article_is_explained(app: App) -> None:
+    article = await _svc(app).resolve("mobility-aids")
+    await _svc(app).remove("mobility-aids")
+    interaction = make_interaction(app)
+    await RateButton(article.id, 5).callback(interaction)
+    assert "taken out of the library" in interaction.sent[0].content
+    opened = make_interaction(app)
+    await OpenButton(article.id).callback(opened)
+    assert "no longer in the library" in opened.sent[0].content
+
+
+async def test_share_posts_publicly_with_persistent_buttons(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.share, cog, interaction, article="scams")
+    [sent] = interaction.sent
+    assert not sent.ephemeral and DISCLAIMER in sent.text
+    assert all(isinstance(c, RateButton | OpenButton) for c in sent.view.children)
+    owner_view = make_interaction(app)
+    await invoke(cog.show, cog, owner_view, article="scams")
+    shared = make_interaction(app, user=owner_view.user)
+    await click(owner_view.sent[0].view.share, shared)
+    assert not shared.sent[0].ephemeral and "Shared by" in shared.sent[0].text
+
+
+async def test_open_button_sends_private_reader(app: App) -> None:
+    article = await _svc(app).resolve("scams")
+    interaction = make_interaction(app)
+    await OpenButton(article.id).callback(interaction)
+    assert interaction.sent[0].ephemeral and isinstance(interaction.sent[0].view, ArticleView)
+
+
+async def test_search_select_opens_article(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.search, cog, interaction, query="excercise")
+    sent = interaction.sent[0]
+    assert "Showing results for “exercise”" in sent.text
+    view: SearchView = sent.view
+    view.select._values = [view.select.options[0].value]  # what Discord fills in
+    chosen = make_interaction(app, user=interaction.user)
+    await click(view.select, chosen)
+    assert DISCLAIMER in chosen.sent[0].text
+
+
+async def test_search_bad_input_is_friendly(app: App, cog: Articles) -> None:
+    for query in ["   ", '"NEAR(*', "word " * 500]:
+        interaction = make_interaction(app)
+        await invoke(cog.search, cog, interaction, query=query)
+        assert interaction.sent[0].ephemeral
+        assert "went wrong" not in interaction.sent[0].text
+
+
+async def test_unknown_article_is_friendly(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.show, cog, interaction, article="qwxzvk")
+    assert "couldn't find an article" in interaction.sent[0].content
+
+
+async def test_list_pages_and_top(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.list_, cog, interaction, tag=None)
+    assert "All articles" in interaction.sent[0].text and interaction.sent[0].view is None
+    view = ListView(interaction.user.id, None, 1, 2)
+    turn = make_interaction(app, user=interaction.user)
+    await click(view.next, turn)
+    assert turn.sent[0].kind == "edit"
+    tagged = make_interaction(app)
+    await invoke(cog.list_, cog, tagged, tag="scams")
+    assert "How to spot miracle-cure scams" in tagged.sent[0].text
+    top = make_interaction(app)
+    await invoke(cog.top, cog, top)
+    assert "No article has been rated yet" in top.sent[0].text
+
+
+async def test_rate_command_with_feedback_and_too_long(app: App, cog: Articles) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.rate, cog, interaction, article="fatigue", stars=2, feedback="x" * 1001)
+    assert "at most 1000" in interaction.sent[0].content
+    article = await _svc(app).resolve("fatigue")
+    assert (await _svc(app).ratings.stats(article.id)).count == 0  # nothing recorded
+    ok = make_interaction(app)
+    await invoke(cog.rate, cog, ok, article="fatigue", stars=2, feedback="Add sources")
+    assert "You rated 2/5" in ok.sent[0].text and "feedback was passed" in ok.sent[0].text
+    modal = make_interaction(app, user=make_member(9))
+    await invoke(cog.rate, cog, modal, article="fatigue", stars=1)
+    assert modal.sent[0].kind == "modal"
+    high = make_interaction(app, user=make_member(10))
+    await invoke(cog.rate, cog, high, article="fatigue", stars=5)
+    assert "average 2.7 / 5 from 3 ratings" in high.sent[0].text
+
+
+async def test_feedback_command_needs_manage_messages(app: App, cog: Articles) -> None:
+    article = await _svc(app).resolve("fatigue")
+    item = await _svc(app).ratings.add_feedback(article.id, 5, 1, 1, "Too vague")
+    assert item is not None
+    member = make_interaction(app)
+    await invoke(cog.feedback, cog, member, resolve=None)
+    assert "Manage Messages" in member.sent[0].content
+    editor = make_member(8, permissions=admin_permissions())
+    listing = make_interaction(app, user=editor)
+    await invoke(cog.feedback, cog, listing, resolve=None)
+    assert "Too vague" in listing.sent[0].text
+    view: FeedbackResolveView = listing.sent[0].view
+    view.select._values = [str(item.id)]
+    resolved = make_interaction(app, user=editor)
+    await click(view.select, resolved)
+    assert "is resolved" in resolved.sent[0].text
+    again = make_interaction(app, user=editor)
+    await invoke(cog.feedback, cog, again, resolve=item.id)
+    assert "already resolved" in again.sent[0].content
+
+
+async def test_autocomplete(app: App) -> None:
+    interaction = make_interaction(app)
+    choices = await article_choices(interaction, "mobil")
+    assert choices[0].value == "mobility-aids"
+    assert all(len(c.name) <= 100 for c in await article_choices(interaction, ""))
+    tags = await tag_choices(interaction, "weak")
+    assert tags and tags[0].value == "weakness"
+
+
+async def test_feedback_post_failure_keeps_feedback(app: App) -> None:
+    guild = make_guild(1)
+    channel = make_channel(556, guild=guild)
+    channel.send = AsyncMock(side_effect=discord.HTTPException(MagicMock(status=403), "no"))
+    guild.get_channel = MagicMock(return_value=channel)
+    await app.config.set_value(1, "article_feedback_channel", 556)
+    interaction = make_interaction(app, guild=guild)
+    await invoke(
+        Articles(MagicMock()).rate,
+        Articles(MagicMock()),
+        interaction,
+        article="fatigue",
+        stars=1,
+        feedback="Kept even if posting fails",
+    )
+    assert "feedback was passed" in interaction.sent[0].text
+    assert [f.text for f in await _svc(app).ratings.open_feedback(1)] == [
+        "Kept even if posting fails"
+    ]
