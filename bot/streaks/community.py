@@ -27,6 +27,10 @@ class WeekTotals:
     public_ids: list[int]
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def previous_week(now: datetime) -> date:
     """Monday of the last complete week (by UTC date)."""
     today = now.date()
@@ -88,8 +92,9 @@ class CommunityService:
             )
         reply = Reply(
             title=title,
-            body=f"{totals.members} members moved, on {totals.member_days} days in all, "
-            f"for {totals.minutes} minutes together. Thank you, everyone.",
+            body=f"{_plural(totals.members, 'member')} moved, on "
+            f"{_plural(totals.member_days, 'day')} in all, for {totals.minutes} minutes "
+            "together. Thank you, everyone.",
             private=False,
         )
         if totals.public_ids:

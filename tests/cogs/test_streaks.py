@@ -249,3 +249,25 @@ async def test_leave_then_delete_history(sapp: App, s: Streaks) -> None:
     await task
     assert "history is deleted" in interaction.sent[-1].text
     assert await sapp.db.fetchval("SELECT COUNT(*) FROM streak_days") == 0
+
+
+async def test_weekly_summary_posted_once_without_private_names(
+    sapp: App, s: Streaks, clock: MovableClock
+) -> None:
+    await sapp.config.set_value(1, "checkin_channel", 999)
+    await s.core.join(USER, 1, "Europe/Paris", None)
+    await s.core.checkin(USER, 20)
+    clock.set(2026, 3, 9, 12)
+    bot = fake_bot(sapp)
+    channel = make_channel(999)
+    guild = MagicMock(spec=discord.Guild)
+    guild.id = 1
+    guild.get_channel = MagicMock(return_value=channel)
+    bot.guilds = [guild]
+    cog = StreakCog(bot)
+    await cog.post_weekly_summaries()
+    await cog.post_weekly_summaries()
+    assert channel.send.await_count == 1
+    embed = channel.send.await_args.kwargs["embed"]
+    assert "1 member moved, on 1 day in all, for 20 minutes" in embed.description
+    assert f"<@{USER}>" not in str(embed.to_dict())
