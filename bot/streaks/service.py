@@ -170,7 +170,13 @@ class StreakService:
             await store.add_checkin(
                 conn, user_id, today, minutes, activity, note, now.isoformat(timespec="seconds")
             )
-            history = await store.load_history(conn, user_id)
+            if resumed:
+                history = await store.load_history(conn, user_id)
+            else:  # mirror the upsert in memory instead of reading everything again
+                old = history.day(today)
+                history.days[today] = store.DayRow(
+                    old.checkins + 1, old.minutes + (minutes or 0), None
+                )
         paused = history.paused(today)
         summary = rules.summarise(today, history.counted, paused)
         limit = await self.rest_limit(member.guild_id)
