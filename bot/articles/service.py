@@ -22,6 +22,8 @@ PAGE_SIZE = 10
 SEARCH_LIMIT = 5
 #: title, summary, body, tags: a title hit counts ten times a body hit.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
+#: Above this many matching articles, rank on title, summary and tags first (see ``_fts``).
+BROAD_MATCHES = 1000
 _ARTICLE_COLUMNS = (
     "a.id, a.slug, a.title, a.summary, a.body, a.takeaways, a.tags, a.sources, "
     "a.last_reviewed, a.url, a.removed_at, s.count, s.total"
@@ -261,18 +263,43 @@ class ArticleService:
         return SearchResults(query, prepared, hits, note)
 
     async def _fts(self, match: str, limit: int) -> list[SearchHit]:
+        """Rank first, then build snippets for the few winners only: computing a snippet for
+        every matching row before the sort is what makes naive FTS queries slow."""
         if not match:
             return []
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        rank_sql = (
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+            f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?"
+        )
+        ids: list[int] = []
+        broad = await self.db.fetchval(
+            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+        )
+        if broad > BROAD_MATCHES:
+            # Ranking a common word over every body in a large library is the slow part, and
+            # title, summary and tags outweigh the body anyway: rank those fields first and
+            # fall back to the body only when they do not fill the page.
+            fields = f"{{title summary tags}} : ({match})"
+            ids = [int(r[0]) for r in await self.db.fetchall(rank_sql, (fields, limit))]
+        if len(ids) < limit:
+            more = await self.db.fetchall(rank_sql, (match, limit))
+            ids = list(dict.fromkeys([*ids, *(int(r[0]) for r in more)]))[:limit]
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
         rows = await self.db.fetchall(
             "SELECT a.id, a.slug, a.title, a.summary, "
             "snippet(articles_fts, -1, '**', '**', '…', 14) AS snip "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? AND a.removed_at IS NULL "
-            f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?",
-            (match, limit),
+            f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
+            (match, *ids),
         )
-        return [SearchHit(r["id"], r["slug"], r["title"], r["summary"], r["snip"]) for r in rows]
+        by_id = {
+            r["id"]: SearchHit(r["id"], r["slug"], r["title"], r["summary"], r["snip"])
+            for r in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
 
     async def _hit(self, article_id: int) -> SearchHit:
         article = await self.get(article_id)

@@ -25,19 +25,25 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
     content = 'articles', content_rowid = 'id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+-- Removed articles leave the index, so searches never need to join to filter them out.
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles WHEN new.removed_at IS NULL BEGIN
     INSERT INTO articles_fts (rowid, title, summary, body, tags)
     VALUES (new.id, new.title, new.summary, new.body, new.tags);
 END;
-CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles WHEN old.removed_at IS NULL BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
     VALUES ('delete', old.id, old.title, old.summary, old.body, old.tags);
 END;
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, body, tags ON articles BEGIN
+-- One trigger, statements in order: two triggers would fire in an unspecified order, and
+-- re-inserting before deleting corrupts an external-content index.
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, body, tags, removed_at
+ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, tags)
-    VALUES ('delete', old.id, old.title, old.summary, old.body, old.tags);
+    SELECT 'delete', old.id, old.title, old.summary, old.body, old.tags
+    WHERE old.removed_at IS NULL;
     INSERT INTO articles_fts (rowid, title, summary, body, tags)
-    VALUES (new.id, new.title, new.summary, new.body, new.tags);
+    SELECT new.id, new.title, new.summary, new.body, new.tags
+    WHERE new.removed_at IS NULL;
 END;
 
 -- One rating per member per article; re-rating replaces (UPSERT on the primary key).

@@ -126,6 +126,10 @@ async def test_removed_file_takes_article_out_and_keeps_ratings(
     back = await import_folder(svc, library_settings.articles_dir)
     assert back.restored == 1
     assert (await svc.get(article.id)).stats.count == 1
+    assert [h.slug for h in (await svc.search("soon gone")).hits] == ["gone"]
+    # The external-content index must still agree with the table after remove + restore.
+    async with empty_app.db.write() as conn:
+        await conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
 
 
 async def test_failed_run_does_not_remove_articles(

@@ -134,3 +134,18 @@ async def test_list_by_tag_pages_and_unknown_tag(app: App) -> None:
     assert not {a.id for a in first} & {a.id for a in second}
     with pytest.raises(UserError, match="Tags in use"):
         await svc.list_articles("astrophysics", 1)
+
+
+async def test_broad_queries_rank_title_fields_first_then_fill_from_body(
+    empty_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.articles.service.BROAD_MATCHES", 2)
+    svc = service(empty_app)
+    for n in range(6):
+        await svc.upsert(ArticleInput(f"body-{n}", f"Note {n}", "Other.", "heat " * 5), "t:")
+    await svc.upsert(ArticleInput("in-title", "Heat and MS", "Keep cool.", "Some text."), "t:")
+    for n in range(4):
+        await svc.upsert(ArticleInput(f"other-{n}", f"Walk {n}", "Walk.", "Walking."), "t:")
+    results = await svc.search("heat", limit=3)
+    assert results.hits[0].slug == "in-title"
+    assert len(results.hits) == 3 and all(h.slug.startswith(("in-", "body-")) for h in results.hits)

@@ -1,0 +1,208 @@
+"""Articles benchmark: search, show and rating throughput on a generated library.
+
+``python -m bench articles`` runs the issue's size (10,000 articles, 100,000 ratings).
+``python -m bench.articles --articles 2000 --ratings 20000`` runs a smaller one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot.app import App
+from bot.articles import ArticleService
+from bot.articles.models import ArticleInput
+from bot.articles.render import article_page
+from bot.errors import UserError
+from bot.settings import DATA_DIR, Settings
+
+SEED = 20261123
+
+
+def _vocabulary(rng: random.Random) -> list[str]:
+    """Real words from the shipped articles, padded with made-up ones, in Zipf order."""
+    words: dict[str, None] = {}
+    for path in sorted((DATA_DIR / "articles").glob("*.md")):
+        for word in re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower()):
+            words.setdefault(word)
+    found = list(words)
+    rng.shuffle(found)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "pe", "da"]
+    found += ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)]
+    return found
+
+
+def _text(rng: random.Random, vocab: list[str], weights: list[float], n: int) -> str:
+    return " ".join(rng.choices(vocab, weights=weights, k=n))
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def _report(name: str, seconds: list[float]) -> None:
+    ms = [s * 1000 for s in seconds]
+    print(
+        f"{name}: n={len(ms)} p50={statistics.median(ms):.2f} ms "
+        f"p99={_percentile(ms, 99):.2f} ms max={max(ms):.2f} ms"
+    )
+
+
+async def run(n_articles: int, n_ratings: int, raters: int) -> None:
+    rng = random.Random(SEED)
+    vocab = _vocabulary(rng)
+    weights = [1 / (rank + 1) for rank in range(len(vocab))]
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "articles"
+        empty.mkdir()
+        settings = Settings(  # type: ignore[call-arg]
+            database_path=Path(tmp) / "bench.sqlite3", articles_dir=empty, _env_file=None
+        )
+        async with App(settings) as app:
+            service: ArticleService = app.services["articles"]
+            started = time.perf_counter()
+            # A library has topics: bodies mix common words with their topic's own words,
+            # titles and tags come mostly from the topic.
+            general, content = vocab[:300], vocab[300:]
+            topics = [rng.sample(content, 25) for _ in range(max(20, n_articles // 40))]
+            gweights = weights[:300]
+            for i in range(n_articles):
+                topic = rng.choice(topics) + rng.choice(topics)[:10]
+                words = rng.randint(200, 900)
+                body = rng.choices(general, weights=gweights, k=words * 7 // 10)
+                body += rng.choices(topic, k=words * 3 // 10)
+                rng.shuffle(body)
+                title = " ".join(rng.sample(topic, rng.randint(2, 4)) + rng.sample(general[:50], 2))
+                await service.upsert(
+                    ArticleInput(
+                        slug=f"article-{i}",
+                        title=title.capitalize(),
+                        summary=" ".join(rng.choices(topic + general[:100], k=rng.randint(15, 30))),
+                        body=" ".join(body),
+                        tags=tuple(rng.sample(topic[:8], 3)),
+                    ),
+                    "bench:",
+                )
+            elapsed = time.perf_counter() - started
+            print(
+                f"import: {n_articles} articles in {elapsed:.1f} s ({n_articles / elapsed:.0f}/s)"
+            )
+
+            # Bulk ratings straight into the table (the stats triggers still run).
+            started = time.perf_counter()
+            pairs = {
+                (rng.randint(1, n_articles), rng.randint(1, n_ratings // 2))
+                for _ in range(n_ratings)
+            }
+            while len(pairs) < n_ratings:
+                pairs.add((rng.randint(1, n_articles), rng.randint(1, n_ratings)))
+            async with app.db.write() as conn:
+                await conn.executemany(
+                    "INSERT INTO article_ratings (article_id, user_id, stars, rated_at) "
+                    "VALUES (?, ?, ?, '2026-01-01')",
+                    [(a, u, rng.randint(1, 5)) for a, u in pairs],
+                )
+            print(f"seed ratings: {len(pairs)} in {time.perf_counter() - started:.1f} s")
+
+            started = time.perf_counter()
+            await service.catalog()
+            print(
+                f"catalogue warm-up (titles, tags, vocabulary): {time.perf_counter() - started:.2f} s"
+            )
+
+            # Members search for content words; a broad query uses the commonest words left
+            # after stop words (each matches most of the library): the worst case.
+            queries = [
+                " ".join(rng.sample(rng.choice(topics), rng.randint(1, 3))) for _ in range(400)
+            ]
+            broad = [" ".join(rng.sample(general[:60], rng.randint(1, 2))) for _ in range(200)]
+            typos = []
+            for word in rng.sample(content, 200):
+                if len(word) > 5:
+                    cut = rng.randrange(1, len(word) - 1)
+                    typos.append(word[:cut] + word[cut + 1 :])
+            for name, batch in (
+                ("search (1-3 content words)", queries),
+                ("search (one misspelt word)", typos),
+                ("search (broad: words in most articles)", broad),
+            ):
+                timings = []
+                for query in batch:
+                    t = time.perf_counter()
+                    # A query of stop words only is answered without searching.
+                    with contextlib.suppress(UserError):
+                        await service.search(query)
+                    timings.append(time.perf_counter() - t)
+                _report(name, timings)
+
+            timings = []
+            for _ in range(500):
+                slug = f"article-{rng.randrange(n_articles)}"
+                t = time.perf_counter()
+                article = await service.resolve(slug)
+                article_page(article, 1)
+                timings.append(time.perf_counter() - t)
+            _report("show (resolve + render page 1)", timings)
+
+            # 500 members rate one article at the same moment, then everyone re-rates.
+            target = 1
+            before = await service.ratings.stats(target)
+            members = range(10_000_000, 10_000_000 + raters)
+            t = time.perf_counter()
+            await asyncio.gather(*(service.ratings.rate(target, m, 4) for m in members))
+            await asyncio.gather(*(service.ratings.rate(target, m, 5) for m in members))
+            elapsed = time.perf_counter() - t
+            print(
+                f"ratings: {2 * raters} writes from {raters} concurrent raters in "
+                f"{elapsed:.2f} s ({2 * raters / elapsed:.0f} writes/s)"
+            )
+            after = await service.ratings.stats(target)
+            truth = await app.db.fetchone(
+                "SELECT COUNT(*) AS c, SUM(stars) AS t FROM article_ratings WHERE article_id = ?",
+                (target,),
+            )
+            mismatched = await app.db.fetchval(
+                "SELECT COUNT(*) FROM article_rating_stats s LEFT JOIN ("
+                " SELECT article_id, COUNT(*) AS c, SUM(stars) AS t FROM article_ratings"
+                " GROUP BY article_id) r ON r.article_id = s.article_id"
+                " WHERE s.count != COALESCE(r.c, 0) OR s.total != COALESCE(r.t, 0)"
+            )
+            total = await app.db.fetchval("SELECT COUNT(*) FROM article_ratings")
+            lost = before.count + raters - after.count
+            ok = lost == 0 and after.count == truth["c"] and after.total == truth["t"]
+            print(
+                f"votes: expected {before.count + raters} on the target, stored {after.count}; "
+                f"{total} ratings in all; stats rows out of step: {mismatched}; "
+                f"{'no vote lost or doubled' if ok and not mismatched else 'MISMATCH'}"
+            )
+            t = time.perf_counter()
+            await service.top()
+            print(
+                f"top (Bayesian, {n_articles} articles): {(time.perf_counter() - t) * 1000:.1f} ms"
+            )
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.articles")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--ratings", type=int, default=100_000)
+    parser.add_argument("--raters", type=int, default=500)
+    args = parser.parse_args(argv)
+    print(
+        f"size: {args.articles} articles, {args.ratings} ratings, {args.raters} concurrent raters"
+    )
+    asyncio.run(run(args.articles, args.ratings, args.raters))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
