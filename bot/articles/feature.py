@@ -177,6 +177,7 @@ async def start(app: App) -> None:
             log.warning("Article %s was not imported: %s", name, reason)
     else:
         log.warning("Articles folder %s does not exist; no shipped articles", folder)
+    await service.catalog()  # warm now, so the first search after a restart is not slow
     url = app.settings.articles_feed_url
     minutes = app.settings.articles_feed_sync_minutes
     if url and minutes > 0:

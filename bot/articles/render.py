@@ -89,7 +89,9 @@ def search_reply(results: SearchResults) -> Reply:
         )
     reply = Reply(title=f"Articles for “{results.query[:80]}”", body=results.note or "")
     for number, hit in enumerate(results.hits, start=1):
-        snippet = " ".join(_HASHES.sub(" ", hit.snippet).split())
+        # The article's own Markdown would clash with the highlight, so drop it first.
+        plain = _HASHES.sub(" ", hit.snippet).replace("*", "").replace("`", "")
+        snippet = " ".join(plain.replace("[[", "**").replace("]]", "**").split())
         reply.add_field(f"{number}. {hit.title}", f"{snippet}\n(open with: {hit.slug})")
     reply.footer = "Choose one to read it, or use /article show with its name."
     return reply

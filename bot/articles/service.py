@@ -85,14 +85,18 @@ class ArticleService:
                 for row in rows:
                     for tag in split_tags(row["tags"]):
                         tags[tag] = tags.get(tag, 0) + 1
-                vocabulary = Vocabulary.from_texts(
+                texts = [
                     f"{r['title']} {r['summary']} {r['takeaways']} {r['tags'].replace('-', ' ')} "
                     f"{r['body']}"
                     for r in rows
-                )
+                ]
+                # CPU-bound for a large library: keep the event loop (and the bot) responsive.
+                vocabulary = await asyncio.to_thread(Vocabulary.from_texts, texts)
                 self._catalog = _Catalog(
                     titles={r["id"]: r["title"] for r in rows},
-                    labels={r["id"]: f"{r['title']} {r['tags'].replace(',', ' ')}" for r in rows},
+                    labels={
+                        r["id"]: f"{r['title']} {r['tags'].replace(',', ' ')}".lower() for r in rows
+                    },
                     slugs={r["slug"]: r["id"] for r in rows},
                     tags=dict(sorted(tags.items())),
                     vocabulary=vocabulary,
@@ -222,7 +226,7 @@ class ArticleService:
         if not current:
             ids = sorted(catalog.titles, key=lambda i: catalog.titles[i].lower())[:limit]
         else:
-            prefix = [i for i, label in catalog.labels.items() if current in label.lower()]
+            prefix = [i for i, label in catalog.labels.items() if current in label]
             fuzzy = [
                 key
                 for _, _, key in process.extract(
@@ -231,7 +235,6 @@ class ArticleService:
                     scorer=fuzz.WRatio,
                     limit=limit,
                     score_cutoff=60,
-                    processor=str.lower,
                 )
             ]
             ids = list(dict.fromkeys([*prefix, *fuzzy]))[:limit]
@@ -290,7 +293,7 @@ class ArticleService:
         marks = ", ".join("?" * len(ids))
         rows = await self.db.fetchall(
             "SELECT a.id, a.slug, a.title, a.summary, "
-            "snippet(articles_fts, -1, '**', '**', '…', 14) AS snip "
+            "snippet(articles_fts, -1, '[[', ']]', '…', 14) AS snip "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
             (match, *ids),

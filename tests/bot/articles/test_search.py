@@ -149,3 +149,11 @@ async def test_broad_queries_rank_title_fields_first_then_fill_from_body(
     results = await svc.search("heat", limit=3)
     assert results.hits[0].slug == "in-title"
     assert len(results.hits) == 3 and all(h.slug.startswith(("in-", "body-")) for h in results.hits)
+
+
+async def test_snippet_highlights_without_broken_markdown(app: App) -> None:
+    from bot.articles.render import search_reply
+
+    results = await service(app).search("cure")
+    text = search_reply(results).fields[0].value
+    assert "**cure**" in text and "[[" not in text and "##" not in text
