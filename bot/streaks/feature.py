@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.app import App, Feature
 from bot.console.registry import ConsoleArgs, ConsoleContext
@@ -160,7 +163,12 @@ def _register_console(app: App, s: Streaks) -> None:
 
     @command("streak status", "Your streak, this week and the last 8 weeks", feature=NAME)
     async def status(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        return await s.core.status(ctx.user_id)
+        reply = await s.core.status(ctx.user_id)
+        if reply.image_path is not None:
+            # One file per console member, replaced each time, so the temp folder never fills.
+            target = Path(tempfile.gettempdir()) / f"msbot-streak-{ctx.user_id}.png"
+            reply.image_path = Path(shutil.move(reply.image_path, target))
+        return reply
 
     @command("streak board", "Active days this week of members who chose public", feature=NAME)
     async def board(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
