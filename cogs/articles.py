@@ -105,7 +105,8 @@ class FeedbackModal(GuardedModal, title="Thank you for rating"):
     )
 
     def __init__(self, outcome: RatingOutcome) -> None:
-        super().__init__(timeout=900)
+        # The rating is already saved; the title says so, since the form is optional.
+        super().__init__(title=f"Saved: you rated {outcome.stars}/5", timeout=900)
         self.outcome = outcome
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
