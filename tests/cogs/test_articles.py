@@ -121,7 +121,7 @@ async def test_low_rating_opens_modal_and_posts_feedback(app: App) -> None:
     assert isinstance(modal, FeedbackModal)
     assert modal.feedback.max_length == 1000 and not modal.feedback.required
     assert modal.title == "Saved: you rated 2/5"
-    assert modal.feedback.label == "How could we improve this article?"
+    assert modal.feedback._underlying.label == "How could we improve this article?"
     modal.feedback._value = "More about hand grips please"
     submit = make_interaction(app, user=member, guild=guild)
     await modal.on_submit(submit)
