@@ -6,7 +6,7 @@ import re
 
 from bot.articles.models import DISCLAIMER, Article
 from bot.articles.ratings import Feedback, RatingOutcome
-from bot.articles.service import SearchResults
+from bot.articles.service import PAGE_SIZE, SearchResults
 from bot.replies import Reply, ReplyAction, Tone, chunk_text
 
 PAGE_CHARS = 1800
@@ -104,7 +104,7 @@ def list_reply(
     if not articles:
         return Reply(body="The library is empty for now.", tone=Tone.WARNING)
     lines = [
-        f"{(page - 1) * 10 + n}. {a.title} ({a.slug}) · {a.stats.describe()}"
+        f"{(page - 1) * PAGE_SIZE + n}. {a.title} ({a.slug}) · {a.stats.describe()}"
         for n, a in enumerate(articles, start=1)
     ]
     noun = "article" if total == 1 else "articles"

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import App
 from bot.articles.models import ArticleInput
@@ -141,3 +143,29 @@ async def test_rating_survives_when_title_changes(app: App) -> None:
         "dir:fatigue-and-weakness.md",
     )
     assert (await svc.get(article_id)).stats.count == 1
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(1, 6), st.integers(0, 5)),  # (member, stars; 0 = erase member)
+        min_size=1,
+        max_size=30,
+    )
+)
+async def test_stats_always_match_a_recount(app: App, steps: list[tuple[int, int]]) -> None:
+    """Any mix of rating, re-rating and erasing leaves the running totals exact."""
+    article_id = await _article_id(app, "five-minutes-on-a-bad-day")
+    await app.db.execute_write("DELETE FROM article_ratings WHERE article_id = ?", (article_id,))
+    truth: dict[int, int] = {}
+    for member, stars in steps:
+        if stars == 0:
+            await app.privacy.erase(member)
+            truth.pop(member, None)
+        else:
+            await service(app).ratings.rate(article_id, member, stars)
+            truth[member] = stars
+    stats = await service(app).ratings.stats(article_id)
+    assert (stats.count, stats.total) == (len(truth), sum(truth.values()))
