@@ -283,3 +283,34 @@ async def test_feedback_post_failure_keeps_feedback(app: App) -> None:
     assert [f.text for f in await _svc(app).ratings.open_feedback(1)] == [
         "Kept even if posting fails"
     ]
+
+
+async def test_click_on_old_message_dispatches_through_discord_view_store(app: App) -> None:
+    """After a restart nothing is stored for the message: discord.py rebuilds the button from
+    the registered DynamicItem template alone."""
+    import asyncio
+
+    from discord.ext import commands
+
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
+    await Articles(bot).cog_load()
+    article = await _svc(app).resolve("mobility-aids")
+    custom_id = f"article:rate:{article.id}:4"
+    row = discord.components.ActionRow(
+        {
+            "type": 1,
+            "components": [{"type": 2, "style": 2, "label": "4 stars", "custom_id": custom_id}],
+        }
+    )
+    message = MagicMock(spec=discord.Message)
+    message.components = [row]
+    message.flags = discord.MessageFlags()
+    interaction = make_interaction(app, message=message)
+    interaction.data = {"component_type": 2, "custom_id": custom_id}
+    store = bot._connection._view_store
+    store.dispatch_view(2, custom_id, interaction)
+    for _ in range(100):
+        if interaction.sent:
+            break
+        await asyncio.sleep(0.01)
+    assert "You rated 4/5" in interaction.sent[0].text
