@@ -199,3 +199,23 @@ def test_cli_import_and_import_feed(
         assert "1 new" in capsys.readouterr().out
     finally:
         del os.environ["MSBOT_DATABASE_PATH"]
+
+
+async def test_feed_from_a_web_address(empty_app: App, tmp_path: Path) -> None:
+    """The URL path, against a local web server (no internet needed)."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "feed.xml").write_text(RSS, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        report = await import_feed(service(empty_app), url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.new == 2 and len(report.failures) == 1
