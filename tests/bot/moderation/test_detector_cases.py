@@ -1,0 +1,100 @@
+"""Must-flag and must-not-flag cases written for an MS community (default threshold 3.0)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.moderation.detector import Detector
+
+MUST_FLAG = [
+    # The issue's typical post: testimonial, herbal formula, a dodged clinic address.
+    "I suffered from MS for 6 years, my tremors and speech problems stopped after I used the "
+    "herbal formula from a clinic, visit ww w. someclinic. c om",
+    "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234",
+    "Thanks to Dr Ahmed and his herbal medicine my MS is gone. Email him drahmed@gmail.com",
+    "God bless Dr. Uyi, his roots and herbs cured my MS completely. WhatsApp +2348135551234",
+    "I want to share my testimony: I was cured of MS by a herbal doctor, reach him on wa.me/2348135551234",
+    # Every link dodge.
+    "Natural formula that can cure MS: someclinic dot com",
+    "Natural formula that can cure MS: someclinic(.)com",
+    "Natural formula that can cure MS: someclinic [.] com",
+    "Natural formula that can cure MS: someclinic (dot) com",
+    "herbal clinic: ww w. herbalhealing. c om",
+    # Confusables, zero-width characters and leetspeak.
+    "Ηerbal fоrmula сured my MS",  # Greek H, Cyrillic o and c
+    "her\u200bbal for\u200dmula cu\u200bred my M\u200bS",
+    "h3rb@l f0rmul@ cur3d my M5",
+    "𝐡𝐞𝐫𝐛𝐚𝐥 𝐟𝐨𝐫𝐦𝐮𝐥𝐚 cured my MS",
+    # E-mail dodges with a testimonial.
+    "He cured me! Write to drmike (at) gmail (dot) com",
+    "He cured me! Write to drmike at gmail dot com",
+    # Generic spam the server still wants to see.
+    "Free entry! You have won a cash prize, claim your reward at bit.ly/abc123",
+    "@everyone join my server discord.gg/freestuff",
+]
+
+MUST_NOT_FLAG = [
+    # Drugs
+    "Started Ocrevus last month, the infusion went fine but I was wiped out for two days",
+    "Ampyra helps my walking a bit, baclofen for the spasms at night",
+    "Switching from Tysabri to Kesimpta because of JCV, anyone done that?",
+    "My neurologist Dr. Smith put me on baclofen, see https://www.nhs.uk/conditions/multiple-sclerosis/",
+    "Is vitamin D3 worth it? My levels were low. Omega 3 too?",
+    # Cure talk that is honest
+    "There is no cure for MS yet, but the DMTs really slow it down",
+    "Hoping for a cure for MS in my lifetime",
+    "Beware of anyone claiming a herbal formula cured their MS, it's a scam",
+    "Research into remyelination might one day cure MS",
+    # Diet, faith, therapy, gyms, online exercise, books, yoga
+    "I follow the Wahls protocol, lots of greens, and my fatigue is better",
+    "Swank diet for 3 years now, low saturated fat. Anyone else?",
+    "Praying for you all tonight. God is good, my faith keeps me going",
+    "My therapist helped me deal with the diagnosis, CBT really works",
+    "Went to the gym today, 20 minutes on the bike. Small wins!",
+    "I do the online exercise programme from the MS Trust, it is free: https://mstrust.org.uk",
+    "Reading Overcoming Multiple Sclerosis by George Jelinek, recommend it",
+    "Chair yoga on YouTube is great for balance: https://www.youtube.com/watch?v=abc",
+    "Good article: https://www.nationalmssociety.org/Symptoms-Diagnosis",
+    "Found this helpful https://www.mssociety.org.uk/about-ms",
+    # Everyday chat with dots and sentences
+    "It helped. Me too. So tired. Co workers don't get it.",
+    "I went home. Come over later if you like. Net result: I slept 12 hours",
+    "Our WhatsApp group for the local MS meetup is a nice place, ask the mods for the link",
+    "Call me at the weekend if you want to talk, I'm around",
+    "DM me if you want to chat about Lemtrada",
+    "lol ok thanks 😊",
+]
+
+
+@pytest.mark.parametrize("text", MUST_FLAG)
+def test_must_flag(detector: Detector, text: str) -> None:
+    verdict = detector.check(text)
+    assert verdict.flagged, (verdict.score, [r.describe() for r in verdict.reasons])
+    # Every flag explains itself: each reason has a weight and says what it matched or why.
+    assert all(r.weight > 0 and r.label for r in verdict.reasons)
+    assert verdict.score == pytest.approx(sum(r.weight for r in verdict.reasons))
+
+
+@pytest.mark.parametrize("text", MUST_NOT_FLAG)
+def test_must_not_flag(detector: Detector, text: str) -> None:
+    verdict = detector.check(text)
+    assert not verdict.flagged, (verdict.score, [r.describe() for r in verdict.reasons])
+
+
+def test_reasons_state_matched_text(detector: Detector) -> None:
+    verdict = detector.check("Visit ww w. someclinic. c om for the herbal formula")
+    described = [r.describe() for r in verdict.reasons]
+    assert any("dodge" in d and "someclinic" in d for d in described)
+    assert any("herbal formula" in d for d in described)
+
+
+def test_allowed_domain_adds_nothing_unknown_adds_a_little(detector: Detector) -> None:
+    assert detector.check("https://www.nhs.uk/conditions").score == 0
+    unknown = detector.check("https://randomblog.example.com/post")
+    assert 0 < unknown.score < 3
+
+
+def test_threshold_is_respected(detector: Detector) -> None:
+    text = "check out my channel please"
+    assert not detector.check(text, threshold=3.0).flagged
+    assert detector.check(text, threshold=1.0).flagged
