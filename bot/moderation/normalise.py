@@ -81,6 +81,8 @@ def fold_cased(text: str) -> str:
         # Map look-alikes before NFKC too: NFKC turns some (lunate sigma) into other scripts.
         # Confusable targets are lower case; ASCII capitals stay, so sentence starts show.
         text = unicodedata.normalize("NFKC", text.translate(_TRANSLATION)).translate(_TRANSLATION)
+        # NFKC can expand a character up to 18-fold ("ﷺ"): cap again so work stays bounded.
+        text = text[:MAX_INPUT_CHARS]
     return _WHITESPACE.sub(" ", text).strip()
 
 
