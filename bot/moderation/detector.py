@@ -7,7 +7,7 @@ bot all call :meth:`Detector.check`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 
@@ -93,7 +93,17 @@ class Detector:
         norm = normalise(facts.text)
         links = list(norm.spaced_links)
         known = {link.host for link in links}
-        links += [link for link in find_links(norm.text) if link.host not in known]
+        found = [link for link in find_links(norm.text) if link.host not in known]
+        if found and len(norm.dodges) > len(norm.spaced_links):
+            # A link that exists only once "(dot)" / "[.]" are undone was written to dodge.
+            plain_hosts = {link.host for link in find_links(norm.plain)}
+            found = [
+                link
+                if link.host in plain_hosts
+                else replace(link, obfuscated=True, written=link.domain)
+                for link in found
+            ]
+        links += found
         ctx = ScanContext(
             facts=facts,
             norm=norm,

@@ -72,6 +72,8 @@ class Normalised:
     truncated: bool = False
     #: Links rebuilt from spaced-out writing ("ww w. site. c om"): always obfuscated.
     spaced_links: list[Link] = field(default_factory=list)
+    #: The text before bracket and spoken dodges were undone (links only here are dodged).
+    plain: str = ""
 
 
 def fold_cased(text: str) -> str:
@@ -102,7 +104,7 @@ def _deleet(match: re.Match[str]) -> str:
 def normalise(raw: str) -> Normalised:
     truncated = len(raw) > MAX_INPUT_CHARS
     cased, spaced_links = rebuild_spaced(fold_cased(raw))
-    text = cased.lower()
+    text = plain = cased.lower()
     dodges: list[str] = [link.written for link in spaced_links]
 
     def _dot(match: re.Match[str]) -> str:
@@ -130,5 +132,10 @@ def normalise(raw: str) -> Normalised:
         text = _SPOKEN_AT.sub(_spoken_at, text)
     words = _MIXED_TOKEN.sub(_deleet, text) if any(c in text for c in "013457@$") else text
     return Normalised(
-        text=text, words=words, dodges=dodges, truncated=truncated, spaced_links=spaced_links
+        text=text,
+        words=words,
+        dodges=dodges,
+        truncated=truncated,
+        spaced_links=spaced_links,
+        plain=plain,
     )

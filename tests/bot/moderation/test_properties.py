@@ -15,8 +15,29 @@ SLOW = settings(
     deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 pieces = st.sampled_from(
-    [" ", ".", " . ", "(.)", "[dot]", " dot com", "ww w", "@", " at gmail", "cure", "herbal",
-     "+234 813 555 1234", "\u200b", "é", "С", "𝐜", "http://", "discord.gg/", "<@123>", "0", "1"]
+    [
+        " ",
+        ".",
+        " . ",
+        "(.)",
+        "[dot]",
+        " dot com",
+        "ww w",
+        "@",
+        " at gmail",
+        "cure",
+        "herbal",
+        "+234 813 555 1234",
+        "\u200b",
+        "é",
+        "С",
+        "𝐜",
+        "http://",
+        "discord.gg/",
+        "<@123>",
+        "0",
+        "1",
+    ]
 )
 hostile = st.one_of(
     st.text(max_size=3000),
