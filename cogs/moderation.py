@@ -179,14 +179,15 @@ RULE_CHOICE_LABELS = {
 
 
 class RuleSelect(discord.ui.Select[Any]):
-
     def __init__(self, flag_id: int, options: list[tuple[str, str]]) -> None:
         super().__init__(
             placeholder="Choose what to add (optional)",
             min_values=1,
             max_values=len(options),
             options=[
-                discord.SelectOption(label=f"{RULE_CHOICE_LABELS[kind]}: {value}"[:100], value=str(i))
+                discord.SelectOption(
+                    label=f"{RULE_CHOICE_LABELS[kind]}: {value}"[:100], value=str(i)
+                )
                 for i, (kind, value) in enumerate(options)
             ],
         )
