@@ -24,6 +24,7 @@ _EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1
 PREMIUM_RATE = phonenumbers.PhoneNumberType.PREMIUM_RATE
 _PHONE_REGIONS = ("US", "GB")
 _MIN_PHONE_DIGITS = 7
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class Phone:
 
 
 def find_phones(text: str) -> list[Phone]:
-    if sum(c.isdigit() for c in text) < _MIN_PHONE_DIGITS:
+    # Counting digits with C-level translate: this runs for every message.
+    if len(text) - len(text.translate(_DROP_DIGITS)) < _MIN_PHONE_DIGITS:
         return []
     found: dict[str, Phone] = {}
     for region in _PHONE_REGIONS:
