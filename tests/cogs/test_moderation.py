@@ -280,3 +280,18 @@ async def test_commands_need_manage_messages(world: World) -> None:
     check = world.interaction(world.mod)
     await invoke(Moderation.check, world.cog, check, text="visit ww w. someclinic. c om")
     assert "dodge" in check.sent[0].text
+
+
+async def test_cog_load_registers_menu_and_persistent_buttons(app: App) -> None:
+    from discord.ext import commands
+
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
+    bot.app = app  # type: ignore[attr-defined]
+    await bot.add_cog(Moderation(bot))
+    menu = bot.tree.get_command("Report to moderators", type=discord.AppCommandType.message)
+    assert menu is not None
+    assert FlagButton in bot._connection._view_store._dynamic_items.values()
+    names = {command.name for command in bot.tree.get_commands()}
+    assert {"modqueue", "modstats", "moderation"} <= names
+    await bot.remove_cog("Moderation")
+    assert bot.tree.get_command("Report to moderators", type=discord.AppCommandType.message) is None
