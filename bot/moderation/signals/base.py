@@ -68,6 +68,16 @@ class ScanContext:
         )
 
     @property
+    def has_strong_contact(self) -> bool:
+        """Contact details a stranger can use: not "contact her office" but a number or address."""
+        return bool(
+            self.phones
+            or self.emails
+            or self.flaggable_links
+            or any(hit.rule.weight >= 1.5 for hit in self.hits("contact_request"))
+        )
+
+    @property
     def flaggable_links(self) -> list[Link]:
         """Links that are not on the allow list or the server's trusted list."""
         from bot.moderation.domains import matches_domain

@@ -10,7 +10,7 @@ class TestimonialSignal(Signal):
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons = phrase_reasons(ctx, "testimonial", self.name, "testimonial about a healer")
-        if reasons and ctx.has_contact:
+        if reasons and ctx.has_strong_contact:
             reasons.append(
                 Reason(
                     self.name,

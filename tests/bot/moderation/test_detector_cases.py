@@ -31,6 +31,8 @@ MUST_FLAG = [
     # Generic spam the server still wants to see.
     "Free entry! You have won a cash prize, claim your reward at bit.ly/abc123",
     "@everyone join my server discord.gg/freestuff",
+    "Thanks to Dr. Ekpen my MS symptoms disappeared, his number is +234 813 555 1234",
+    "Telegram @drherbs for the natural cure of MS, permanent cure guaranteed",
 ]
 
 MUST_NOT_FLAG = [
@@ -63,6 +65,15 @@ MUST_NOT_FLAG = [
     "Call me at the weekend if you want to talk, I'm around",
     "DM me if you want to chat about Lemtrada",
     "lol ok thanks 😊",
+    "Anyone tried the herbal medicine from the health food shop? My herbalist suggested turmeric",
+    "thanks to dr. jones my relapse was caught early, contact her office via the nhs website",
+    "The MS Society helpline is 0808 800 8000, they were lovely",
+    "Join us on Telegram or WhatsApp, our support group chat: ask me",
+    "Check out my new video on MS fatigue tips: https://youtu.be/xyz please subscribe",
+    "<@1> <@2> <@3> <@4> <@5> happy birthday guys!",
+    "www. mstrust. org. uk has a good fatigue guide",
+    "HSCT reversed my EDSS from 6 to 3, I am so grateful to the team at Sheffield",
+    "I was cured of my fear of needles lol. Kesimpta pens are easy",
 ]
 
 
