@@ -68,6 +68,12 @@ def register(app: App) -> None:
             maximum=10,
         )
     )
+    for name, description in (
+        ("moderation_trusted_domains", "Domains never counted as suspicious links (comma list)"),
+        ("moderation_trusted_phrases", "Rule phrases this server does not count (comma list)"),
+        ("moderation_flag_domains", "Domains whose links are always flagged (comma list)"),
+    ):
+        declare(ConfigKey(name, ConfigKind.TEXT_LIST, [], description, NAME, max_length=200))
     service = ModerationService(app)
     app.services[NAME] = service
 

@@ -45,6 +45,12 @@ RULE_LABELS = {
     "flag_domain": "always-flagged domain",
 }
 PURGE_INTERVAL_SECONDS = 3600
+#: /config lists that add to the rules learned from buttons, in GuildRules field order.
+CONFIG_RULE_KEYS = (
+    "moderation_trusted_domains",
+    "moderation_trusted_phrases",
+    "moderation_flag_domains",
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class ModerationService:
         self.rules = load_rules(app.settings.moderation_rules_dir)
         self.tracker = RecentTracker()
         self.detector = Detector(self.rules, self.tracker)
-        self._guild_rules: dict[int, GuildRules] = {}
+        self._guild_rules: dict[int, tuple[tuple[tuple[str, ...], ...], GuildRules]] = {}
         self._purge_task: asyncio.Task[None] | None = None
 
     # -- per-guild state (cached: on_message reads it constantly) ------------------------------
@@ -89,10 +95,20 @@ class ModerationService:
         )
 
     async def guild_rules(self, guild_id: int) -> GuildRules:
-        rules = self._guild_rules.get(guild_id)
-        if rules is None:
-            rules = await store.load_guild_rules(self.app.db, guild_id)
-            self._guild_rules[guild_id] = rules
+        """Rules learned from buttons (table) merged with the ``/config`` lists. Cached."""
+        values = await self.app.config.all(guild_id)
+        extra = tuple(tuple(values[key]) for key in CONFIG_RULE_KEYS)
+        cached = self._guild_rules.get(guild_id)
+        if cached is not None and cached[0] == extra:
+            return cached[1]
+        learned = await store.load_guild_rules(self.app.db, guild_id)
+        domains, phrases, flagged = ({fold(v) for v in items} for items in extra)
+        rules = GuildRules(
+            trusted_domains=learned.trusted_domains | domains,
+            trusted_phrases=learned.trusted_phrases | phrases,
+            flag_domains=(learned.flag_domains | flagged) - domains,
+        )
+        self._guild_rules[guild_id] = (extra, rules)
         return rules
 
     # -- the hot path ------------------------------------------------------------------------

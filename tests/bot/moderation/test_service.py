@@ -304,3 +304,21 @@ def test_scan_bad_file(tmp_path: Path, detector: object) -> None:
         run_scan(path, detector, threshold=3.0, progress=False)  # type: ignore[arg-type]
     with pytest.raises(UserError, match="no file"):
         run_scan(tmp_path / "missing.jsonl", detector, threshold=3.0, progress=False)  # type: ignore[arg-type]
+
+
+async def test_config_lists_add_rules(app: App, service: ModerationService) -> None:
+    text = "see badclinic.com"
+    assert await service.check_message(facts(text, 1), author_name="s") is None
+    await app.config.set(GUILD, "moderation_flag_domains", "badclinic.com, other.net")
+    assert await service.check_message(facts(text, 2), author_name="s") is not None
+    await app.config.set(GUILD, "moderation_trusted_domains", "badclinic.com")
+    assert await service.check_message(facts(text, 3), author_name="s") is None
+    await app.config.set(
+        GUILD, "moderation_trusted_phrases", "check out my channel, please subscribe"
+    )
+    assert (
+        await service.check_message(
+            facts("check out my channel please subscribe", 4), author_name="s"
+        )
+        is None
+    )
