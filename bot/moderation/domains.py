@@ -39,3 +39,7 @@ def matches_domain(host: str, domains: frozenset[str] | set[str]) -> str | None:
         if candidate in domains:
             return candidate
     return None
+
+
+# Build tldextract's suffix trie now (about 40 ms) rather than inside the first message scan.
+_EXTRACT("example.com")
