@@ -9,8 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.articles import DISCLAIMER, ArticleService
-from cogs.articles import (
-    Articles,
+from cogs._articles_views import (
     ArticleView,
     FeedbackModal,
     FeedbackResolveView,
@@ -18,9 +17,8 @@ from cogs.articles import (
     OpenButton,
     RateButton,
     SearchView,
-    article_choices,
-    tag_choices,
 )
+from cogs.articles import Articles, article_choices, tag_choices
 from tests.helpers import (
     admin_permissions,
     click,
@@ -314,3 +312,10 @@ async def test_click_on_old_message_dispatches_through_discord_view_store(app: A
             break
         await asyncio.sleep(0.01)
     assert "You rated 4/5" in interaction.sent[0].text
+
+
+def test_views_module_is_not_loaded_as_an_extension() -> None:
+    from bot.discord_bot import discover_cogs
+
+    found = discover_cogs()
+    assert "cogs.articles" in found and "cogs._articles_views" not in found
