@@ -98,12 +98,15 @@ class OpenButton(
 
 # -- feedback ----------------------------------------------------------------------------------
 class FeedbackModal(GuardedModal, title="Thank you for rating"):
-    feedback: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
-        label="How could we improve this article?",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=MAX_FEEDBACK,
-        placeholder="Optional. What was missing, unclear or wrong?",
+    # A Label wraps the input: the label argument of TextInput is deprecated since 2.6.
+    feedback: discord.ui.Label[FeedbackModal] = discord.ui.Label(
+        text="How could we improve this article?",
+        component=discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_FEEDBACK,
+            placeholder="Optional. What was missing, unclear or wrong?",
+        ),
     )
 
     def __init__(self, outcome: RatingOutcome) -> None:
@@ -111,8 +114,14 @@ class FeedbackModal(GuardedModal, title="Thank you for rating"):
         super().__init__(title=f"Saved: you rated {outcome.stars}/5", timeout=900)
         self.outcome = outcome
 
+    @property
+    def feedback_input(self) -> discord.ui.TextInput[FeedbackModal]:
+        text_input = self.feedback.component
+        assert isinstance(text_input, discord.ui.TextInput)
+        return text_input
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        saved = await save_feedback(interaction, self.outcome, self.feedback.value)
+        saved = await save_feedback(interaction, self.outcome, self.feedback_input.value)
         await respond(interaction, render.rating_reply(self.outcome, feedback_saved=saved))
 
 

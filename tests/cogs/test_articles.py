@@ -117,10 +117,17 @@ async def test_low_rating_opens_modal_and_posts_feedback(app: App) -> None:
     assert click_interaction.sent[0].kind == "modal"
     modal = click_interaction.response.modal
     assert isinstance(modal, FeedbackModal)
-    assert modal.feedback.max_length == 1000 and not modal.feedback.required
+    text_input = modal.feedback_input
+    assert text_input.max_length == 1000 and not text_input.required
     assert modal.title == "Saved: you rated 2/5"
-    assert modal.feedback._underlying.label == "How could we improve this article?"
-    modal.feedback._value = "More about hand grips please"
+    # Sent as a Label (type 18) around the text input, not the deprecated input label.
+    [label] = modal.to_components()
+    assert label["type"] == 18 and label["label"] == "How could we improve this article?"
+    assert label["component"]["type"] == 4 and not label["component"].get("label")
+    # What Discord sends back on submit: the value nested inside the label.
+    submitted = {"type": 4, "custom_id": text_input.custom_id, "value": "More about hand grips"}
+    modal._refresh(click_interaction, [{"type": 18, "component": submitted}], {})
+    assert text_input.value == "More about hand grips"
     submit = make_interaction(app, user=member, guild=guild)
     await modal.on_submit(submit)
     assert "feedback was passed" in submit.sent[0].text and submit.sent[0].ephemeral
