@@ -12,14 +12,14 @@ import pytest
 
 from bot.app import App
 from bot.moderation.feature import service_of
-from cogs.moderation import (
+from cogs._moderation_views import (
     BanConfirmView,
     FlagButton,
-    Moderation,
     RuleView,
     TimeoutView,
     card_view,
 )
+from cogs.moderation import Moderation
 from tests.helpers import (
     admin_permissions,
     click,

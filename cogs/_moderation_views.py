@@ -1,0 +1,320 @@
+"""Persistent flag-card buttons, the timeout/ban/rule follow-ups and the report modal.
+
+Split from ``cogs/moderation.py`` (which keeps the cog, its listeners and commands); the leading
+underscore keeps this module from being loaded as an extension. Card buttons are DynamicItems
+whose custom_id carries the flag id, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.moderation.feature import service_of
+from bot.moderation.service import TIMEOUTS, ModerationService
+from bot.moderation.store import Flag
+from cogs._errors import handle_interaction_error
+from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed
+
+if TYPE_CHECKING:
+    from cogs.moderation import Moderation
+
+log = logging.getLogger(__name__)
+
+PERMISSION_NAMES = ("manage_messages", "moderate_members", "ban_members", "administrator")
+BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "delete": ("Delete message", discord.ButtonStyle.danger),
+    "dismiss": ("Dismiss (not spam)", discord.ButtonStyle.secondary),
+    "timeout": ("Timeout author", discord.ButtonStyle.primary),
+    "ban": ("Ban author", discord.ButtonStyle.danger),
+    "restore": ("Restore message", discord.ButtonStyle.success),
+}
+
+
+def permission_names(user: Any) -> frozenset[str]:
+    perms = getattr(user, "guild_permissions", None)
+    if perms is None:
+        return frozenset()
+    return frozenset(name for name in PERMISSION_NAMES if getattr(perms, name, False))
+
+
+class FlagButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"modflag:(?P<action>delete|dismiss|timeout|ban|restore):(?P<flag_id>[0-9]{1,19})",
+):
+    def __init__(self, action: str, flag_id: int) -> None:
+        label, style = BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"modflag:{action}:{flag_id}")
+        )
+        self.action = action
+        self.flag_id = flag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button[Any],
+        match: Any,
+    ) -> FlagButton:
+        return cls(match["action"], int(match["flag_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await flag_action(interaction, self.action, self.flag_id)
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+
+
+def card_view(flag: Flag) -> discord.ui.View | None:
+    if not flag.is_open:
+        return None
+    view = discord.ui.View(timeout=None)
+    actions = ["delete", "dismiss", "timeout", "ban"]
+    if flag.hidden:
+        actions = ["restore", "dismiss", "timeout", "ban"]
+    for action in actions:
+        view.add_item(FlagButton(action, flag.id))
+    return view
+
+
+def card_embed(service: ModerationService, flag: Flag) -> discord.Embed:
+    return reply_to_embed(service.card(flag))
+
+
+async def guild_context(interaction: discord.Interaction) -> tuple[ModerationService, int]:
+    if interaction.guild is None or interaction.guild_id is None:
+        raise UserError("This works only in a server.")
+    return service_of(app_of(interaction)), interaction.guild_id
+
+
+async def flag_action(interaction: discord.Interaction, action: str, flag_id: int) -> None:
+    service, guild_id = await guild_context(interaction)
+    permissions = permission_names(interaction.user)
+    service.require(permissions, action)  # server-side, whatever the client showed
+    flag = await service.ensure_open(guild_id, flag_id)
+    if action == "timeout":
+        view = TimeoutView(interaction.user.id, flag.id, interaction.message)
+        await interaction.response.send_message(
+            f"How long should <@{flag.author_id}> be timed out?", view=view, ephemeral=True
+        )
+        return
+    if action == "ban":
+        view = BanConfirmView(interaction.user.id, flag.id, interaction.message)
+        await interaction.response.send_message(
+            f"Ban <@{flag.author_id}> from the server? Their messages of the last day are "
+            "removed too.",
+            view=view,
+            ephemeral=True,
+        )
+        return
+    detail = ""
+    if action == "delete":
+        detail = await _delete_message(interaction.guild, flag)
+    elif action == "restore":
+        detail = await _restore_message(interaction.guild, flag)
+    flag = await service.act(
+        guild_id,
+        flag.id,
+        action,
+        moderator_id=interaction.user.id,
+        permissions=permissions,
+        detail=detail,
+    )
+    await interaction.response.edit_message(embed=card_embed(service, flag), view=None)
+    await _offer_rules(interaction, flag, action)
+
+
+async def _delete_message(guild: Any, flag: Flag) -> str:
+    channel = guild.get_channel(flag.channel_id)
+    if channel is None:
+        return "the channel is gone"
+    try:
+        await channel.get_partial_message(flag.message_id).delete()
+    except discord.NotFound:
+        return "the message was already gone"
+    return ""
+
+
+async def _restore_message(guild: Any, flag: Flag) -> str:
+    channel = guild.get_channel(flag.channel_id)
+    if channel is None or not flag.content:
+        raise UserError("I can't restore it: the channel or the kept text is gone.")
+    await channel.send(
+        f"A message from <@{flag.author_id}>, hidden by mistake and restored by the "
+        f"moderators:\n>>> {flag.content[:1800]}",
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
+    return "reposted by the bot"
+
+
+async def _offer_rules(interaction: discord.Interaction, flag: Flag, action: str) -> None:
+    """Dismiss offers "trust this domain/phrase"; Delete offers "always flag this domain"."""
+    options: list[tuple[str, str]] = []
+    if action == "dismiss":
+        options = [("trusted_domain", d) for d in flag.domains]
+        options += [("trusted_phrase", p) for p in flag.phrases]
+        prompt = "Dismissed. Should the server trust any of these from now on?"
+    elif action == "delete":
+        options = [("flag_domain", d) for d in flag.domains]
+        prompt = "Deleted. Should links to any of these domains always be flagged?"
+    if not options:
+        await interaction.followup.send(
+            f"Done: {action} recorded for flag #{flag.id}.", ephemeral=True
+        )
+        return
+    view = RuleView(interaction.user.id, flag.id, options[:25])
+    await interaction.followup.send(prompt, view=view, ephemeral=True)
+
+
+RULE_CHOICE_LABELS = {
+    "trusted_domain": "Trust domain",
+    "trusted_phrase": "Trust phrase",
+    "flag_domain": "Always flag domain",
+}
+
+
+class RuleSelect(discord.ui.Select[Any]):
+    def __init__(self, flag_id: int, options: list[tuple[str, str]]) -> None:
+        super().__init__(
+            placeholder="Choose what to add (optional)",
+            min_values=1,
+            max_values=len(options),
+            options=[
+                discord.SelectOption(
+                    label=f"{RULE_CHOICE_LABELS[kind]}: {value}"[:100], value=str(i)
+                )
+                for i, (kind, value) in enumerate(options)
+            ],
+        )
+        self.flag_id = flag_id
+        self.choices = options
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service, guild_id = await guild_context(interaction)
+        replies = []
+        for index in self.values:
+            kind, value = self.choices[int(index)]
+            replies.append(
+                await service.add_rule(
+                    guild_id,
+                    kind,
+                    value,
+                    moderator_id=interaction.user.id,
+                    permissions=permission_names(interaction.user),
+                    flag_id=self.flag_id,
+                )
+            )
+        body = "\n".join(r.body for r in replies)
+        await interaction.response.edit_message(content=body, view=None)
+
+
+class RuleView(OwnerOnlyView):
+    def __init__(self, owner_id: int, flag_id: int, options: list[tuple[str, str]]) -> None:
+        super().__init__(owner_id, timeout=600)
+        self.add_item(RuleSelect(flag_id, options))
+
+
+async def _edit_card(card: Any, service: ModerationService, flag: Flag) -> None:
+    if card is None:
+        return
+    try:
+        await card.edit(embed=card_embed(service, flag), view=card_view(flag))
+    except discord.HTTPException:
+        log.warning("Could not update the card of flag %s", flag.id)
+
+
+class TimeoutSelect(discord.ui.Select[Any]):
+    def __init__(self, flag_id: int, card: Any) -> None:
+        super().__init__(
+            placeholder="Choose a duration",
+            options=[discord.SelectOption(label=label, value=label) for label in TIMEOUTS],
+        )
+        self.flag_id = flag_id
+        self.card = card
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service, guild_id = await guild_context(interaction)
+        permissions = permission_names(interaction.user)
+        service.require(permissions, "timeout")
+        flag = await service.ensure_open(guild_id, self.flag_id)
+        label = self.values[0]
+        member = interaction.guild.get_member(flag.author_id)  # type: ignore[union-attr]
+        if member is None:
+            try:
+                member = await interaction.guild.fetch_member(flag.author_id)  # type: ignore[union-attr]
+            except discord.NotFound:
+                raise UserError("That member has left the server; nothing to time out.") from None
+        await member.timeout(TIMEOUTS[label], reason=f"Moderation flag #{flag.id}")
+        flag = await service.act(
+            guild_id,
+            flag.id,
+            "timeout",
+            moderator_id=interaction.user.id,
+            permissions=permissions,
+            detail=f"for {label}",
+        )
+        await interaction.response.edit_message(
+            content=f"Done: <@{flag.author_id}> is timed out for {label}.", view=None
+        )
+        await _edit_card(self.card, service, flag)
+
+
+class TimeoutView(OwnerOnlyView):
+    def __init__(self, owner_id: int, flag_id: int, card: Any) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.add_item(TimeoutSelect(flag_id, card))
+
+
+class BanConfirmView(OwnerOnlyView):
+    def __init__(self, owner_id: int, flag_id: int, card: Any) -> None:
+        super().__init__(owner_id, timeout=120)
+        self.flag_id = flag_id
+        self.card = card
+
+    @discord.ui.button(label="Yes, ban", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        service, guild_id = await guild_context(interaction)
+        permissions = permission_names(interaction.user)
+        service.require(permissions, "ban")
+        flag = await service.ensure_open(guild_id, self.flag_id)
+        await interaction.guild.ban(  # type: ignore[union-attr]
+            discord.Object(id=flag.author_id),
+            reason=f"Moderation flag #{flag.id}",
+            delete_message_seconds=86400,
+        )
+        flag = await service.act(
+            guild_id, flag.id, "ban", moderator_id=interaction.user.id, permissions=permissions
+        )
+        await interaction.response.edit_message(
+            content=f"Done: <@{flag.author_id}> is banned.", view=None
+        )
+        await _edit_card(self.card, service, flag)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Nothing was done.", view=None)
+
+
+class ReportModal(GuardedModal, title="Report to moderators"):
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="What is wrong with it? (optional)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=300,
+    )
+
+    def __init__(self, cog: Moderation, message: discord.Message) -> None:
+        super().__init__()
+        self.cog = cog
+        self.message = message
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.file_report(interaction, self.message, str(self.reason.value or ""))
