@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import NotFoundError, UserError
-from bot.moderation import store
+from bot.moderation import rules_store, store
 from bot.moderation.detector import Detector, Verdict
 from bot.moderation.normalise import fold
 from bot.moderation.render import flag_card, verdict_reply
@@ -101,7 +101,7 @@ class ModerationService:
         cached = self._guild_rules.get(guild_id)
         if cached is not None and cached[0] == extra:
             return cached[1]
-        learned = await store.load_guild_rules(self.app.db, guild_id)
+        learned = await rules_store.load_guild_rules(self.app.db, guild_id)
         domains, phrases, flagged = ({fold(v) for v in items} for items in extra)
         rules = GuildRules(
             trusted_domains=learned.trusted_domains | domains,
@@ -275,7 +275,7 @@ class ModerationService:
         value = fold(value)[:200]
         if not value:
             raise UserError("That rule is empty.")
-        added = await store.add_guild_rule(
+        added = await rules_store.add_guild_rule(
             self.app.db, guild_id, kind, value, moderator_id, self.app.clock()
         )
         self._guild_rules.pop(guild_id, None)
