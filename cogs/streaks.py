@@ -1,8 +1,8 @@
 """/streak and /checkin: thin Discord front end of ``bot.streaks``.
 
 The reminder scheduler lives here only as a DM send loop: the due query and the atomic claim
-are in the core (``bot.streaks.reminders``). Reminder and pinned buttons are DynamicItems,
-registered in ``cog_load``, so they keep working after a restart.
+are in the core (``bot.streaks.reminders``). Reminder and pinned buttons are DynamicItems
+(in ``cogs/_streaks_views.py``), registered in ``cog_load``, so they keep working after a restart.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -22,9 +20,20 @@ from bot.replies import Reply, Tone
 from bot.streaks import rules
 from bot.streaks.community import PIN_TEXT
 from bot.streaks.feature import Streaks, streaks_of
-from bot.streaks.service import Announcement, Outcome
-from cogs._errors import handle_interaction_error
-from cogs._ui import ConfirmView, app_of, reply_to_embed, respond
+from cogs._streaks_views import (
+    DYNAMIC_ITEMS,
+    MovedButton,
+    RestButton,
+    SnoozeButton,
+    announce,
+    pin_view,
+    reminder_view,
+    send_outcome,
+    streaks_for,
+)
+from cogs._ui import ConfirmView, reply_to_embed, respond
+
+__all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
 
 log = logging.getLogger(__name__)
 
@@ -32,117 +41,6 @@ log = logging.getLogger(__name__)
 DM_INTERVAL = 0.25
 CLAIM_BATCH = 100
 SUMMARY_CHECK_MINUTES = 60
-
-
-def _streaks(interaction: discord.Interaction) -> Streaks:
-    return streaks_of(app_of(interaction))
-
-
-async def announce(client: discord.Client, announcement: Announcement | None) -> None:
-    """Post a milestone in the check-in channel; a missing channel or permission is not fatal."""
-    if announcement is None:
-        return
-    channel = client.get_channel(announcement.channel_id)
-    if not isinstance(channel, discord.abc.Messageable):
-        log.warning("Check-in channel %s not found", announcement.channel_id)
-        return
-    try:
-        await channel.send(
-            embed=reply_to_embed(announcement.reply),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-    except discord.HTTPException:
-        log.warning("Could not post a milestone in channel %s", announcement.channel_id)
-
-
-async def send_outcome(interaction: discord.Interaction, outcome: Outcome) -> None:
-    await respond(interaction, outcome.reply)
-    await announce(interaction.client, outcome.announcement)
-
-
-class _OwnedButton:
-    """Behaviour shared by the reminder/pinned buttons (mixed into DynamicItem subclasses).
-
-    ``user_id`` 0 means anyone may press it (the pinned one).
-    """
-
-    action = ""
-    label = ""
-    style = discord.ButtonStyle.secondary
-
-    def __init__(self, user_id: int) -> None:
-        super().__init__(  # type: ignore[call-arg]
-            discord.ui.Button(
-                label=self.label, style=self.style, custom_id=f"streak:{self.action}:{user_id}"
-            )
-        )
-        self.user_id = user_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Any:
-        return cls(int(match["user_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            if self.user_id and interaction.user.id != self.user_id:
-                raise UserError("These buttons are for the member they were sent to.")
-            await self.run(interaction, _streaks(interaction))
-        except Exception as error:  # dynamic items have no view of ours to route errors
-            await handle_interaction_error(interaction, error)
-
-    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
-        raise NotImplementedError
-
-
-class MovedButton(
-    _OwnedButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"streak:moved:(?P<user_id>\d+)",
-):
-    action, label, style = "moved", "I moved today", discord.ButtonStyle.success
-
-    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
-        await send_outcome(interaction, await s.core.checkin(interaction.user.id, button=True))
-
-
-class RestButton(
-    _OwnedButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"streak:rest:(?P<user_id>\d+)",
-):
-    action, label = "rest", "Rest day"
-
-    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
-        await send_outcome(interaction, await s.core.rest(interaction.user.id))
-
-
-class SnoozeButton(
-    _OwnedButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"streak:snooze:(?P<user_id>\d+)",
-):
-    action, label = "snooze", "Pause reminders for a week"
-
-    async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
-        await respond(interaction, await s.account.snooze_reminders(interaction.user.id))
-
-
-DYNAMIC_ITEMS = (MovedButton, RestButton, SnoozeButton)
-
-
-def reminder_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in DYNAMIC_ITEMS:
-        view.add_item(item(user_id))
-    return view
-
-
-def pin_view() -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(MovedButton(0))
-    return view
 
 
 async def zone_autocomplete(
@@ -250,7 +148,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     async def join(
         self, interaction: discord.Interaction, zone: str, reminder: str | None = None
     ) -> None:
-        s = _streaks(interaction)
+        s = streaks_for(interaction)
         _, _, preview = s.core.join_preview(zone, reminder)  # validate before asking
         view = ConfirmView(interaction.user.id, confirm_label="Join")
         view.confirm.style = discord.ButtonStyle.success
@@ -274,7 +172,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     async def rest(
         self, interaction: discord.Interaction, reason: str | None = None, day: str = "today"
     ) -> None:
-        outcome = await _streaks(interaction).core.rest(
+        outcome = await streaks_for(interaction).core.rest(
             interaction.user.id, reason, yesterday=day == "yesterday"
         )
         await send_outcome(interaction, outcome)
@@ -283,17 +181,17 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     @app_commands.describe(weeks="How many weeks, 1 to 8")
     async def pause(self, interaction: discord.Interaction, weeks: int = 1) -> None:
         await respond(
-            interaction, await _streaks(interaction).core.pause(interaction.user.id, weeks)
+            interaction, await streaks_for(interaction).core.pause(interaction.user.id, weeks)
         )
 
     @app_commands.command(name="resume", description="End your pause")
     async def resume(self, interaction: discord.Interaction) -> None:
-        await respond(interaction, await _streaks(interaction).core.resume(interaction.user.id))
+        await respond(interaction, await streaks_for(interaction).core.resume(interaction.user.id))
 
     @app_commands.command(name="status", description="Your streak and the last 8 weeks")
     async def status(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await _streaks(interaction).core.status(interaction.user.id)
+        reply = await streaks_for(interaction).core.status(interaction.user.id)
         try:
             await respond(interaction, reply)
         finally:
@@ -305,7 +203,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     async def board(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await respond(
-            interaction, await _streaks(interaction).community.board(interaction.guild_id)
+            interaction, await streaks_for(interaction).community.board(interaction.guild_id)
         )
 
     @app_commands.command(name="settings", description="Show or change your streak settings")
@@ -324,7 +222,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         day_end_hour: int | None = None,
         zone: str | None = None,
     ) -> None:
-        s = _streaks(interaction)
+        s = streaks_for(interaction)
         if public is None and reminder is None and day_end_hour is None and zone is None:
             reply = s.account.show(await s.core.require_member(interaction.user.id))
         else:
@@ -339,7 +237,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
 
     @app_commands.command(name="leave", description="Stop tracking; optionally delete history")
     async def leave(self, interaction: discord.Interaction) -> None:
-        s = _streaks(interaction)
+        s = streaks_for(interaction)
         stopped = await s.account.leave(interaction.user.id)
         view = ConfirmView(interaction.user.id, confirm_label="Delete my streak history")
         await respond(interaction, stopped, view=view)
@@ -357,7 +255,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         if permissions is None or not permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         assert interaction.guild is not None
-        channel_id = await _streaks(interaction).community.pin_channel(interaction.guild.id)
+        channel_id = await streaks_for(interaction).community.pin_channel(interaction.guild.id)
         channel = interaction.guild.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UserError(
@@ -390,7 +288,7 @@ class CheckinCog(commands.Cog):
         activity: str | None = None,
         note: str | None = None,
     ) -> None:
-        outcome = await _streaks(interaction).core.checkin(
+        outcome = await streaks_for(interaction).core.checkin(
             interaction.user.id, minutes, activity, note
         )
         await send_outcome(interaction, outcome)
