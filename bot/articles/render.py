@@ -80,6 +80,38 @@ def console_article(article: Article, page: int) -> Reply:
     return reply
 
 
+_CLOSING_HASHES = re.compile(r"\s+#+$")
+_BULLET = re.compile(r"^[-•+]\s+")
+_SENTENCE_END = (".", "!", "?", ":", ";", "…")
+
+
+def snippet_text(raw: str) -> str:
+    """One line of plain text with the matches in bold, from an FTS snippet with [[ ]] marks.
+
+    The snippet keeps the article's line breaks; joined with a bare space a heading ran into
+    the next sentence ("...two kinds of training Not all weakness..."), which a screen reader
+    reads as one sentence. So a heading, list item or paragraph that stops without
+    punctuation ends with ". " before the next line.
+    """
+    lines = [line.strip() for line in raw.split("\n")]
+    lines = [line for line in lines if line]
+    parts: list[str] = []
+    for index, line in enumerate(lines):
+        heading = line.startswith("#")
+        if heading:
+            line = _CLOSING_HASHES.sub("", line)
+        # The article's own Markdown would clash with the highlight, so drop it first.
+        text = _BULLET.sub("", _HASHES.sub(" ", line)).replace("*", "").replace("`", "")
+        text = " ".join(text.split())
+        if not text:
+            continue
+        bare = text.replace("[[", "").replace("]]", "")
+        if (heading or index < len(lines) - 1) and not bare.endswith(_SENTENCE_END):
+            text = text + "."
+        parts.append(text)
+    return " ".join(parts).replace("[[", "**").replace("]]", "**")
+
+
 def search_reply(results: SearchResults) -> Reply:
     if not results.hits:
         return Reply(
@@ -89,10 +121,9 @@ def search_reply(results: SearchResults) -> Reply:
         )
     reply = Reply(title=f"Articles for “{results.query[:80]}”", body=results.note or "")
     for number, hit in enumerate(results.hits, start=1):
-        # The article's own Markdown would clash with the highlight, so drop it first.
-        plain = _HASHES.sub(" ", hit.snippet).replace("*", "").replace("`", "")
-        snippet = " ".join(plain.replace("[[", "**").replace("]]", "**").split())
-        reply.add_field(f"{number}. {hit.title}", f"{snippet}\n(open with: {hit.slug})")
+        reply.add_field(
+            f"{number}. {hit.title}", f"{snippet_text(hit.snippet)}\n(open with: {hit.slug})"
+        )
     reply.footer = "Choose one to read it, or use /article show with its name."
     return reply
 

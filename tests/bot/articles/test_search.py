@@ -157,3 +157,35 @@ async def test_snippet_highlights_without_broken_markdown(app: App) -> None:
     results = await service(app).search("cure")
     text = search_reply(results).fields[0].value
     assert "**cure**" in text and "[[" not in text and "##" not in text
+
+
+async def test_snippet_heading_ends_before_the_next_sentence(app: App) -> None:
+    """Read aloud, a heading must not run into the sentence after it."""
+    from bot.articles.render import search_reply
+
+    results = await service(app).search("weak")
+    [text] = [
+        f.value for f in search_reply(results).fields if "exercising-with-weakness" in f.value
+    ]
+    assert "two kinds of training. Not all **weakness**" in text
+    assert "training Not" not in text and "##" not in text
+
+
+def test_snippet_text_separates_headings_items_and_paragraphs() -> None:
+    from bot.articles.render import snippet_text
+
+    raw = "## Two kinds of [[weak]]\n\nNot all [[weakness]] is alike\n- Rest between sets\n- Pace…"
+    assert snippet_text(raw) == (
+        "Two kinds of **weak**. Not all **weakness** is alike. Rest between sets. Pace…"
+    )
+    # Existing punctuation is kept, not doubled; a mid-sentence fragment is left alone.
+    assert snippet_text("## Is it a relapse?\nAsk your nurse.") == (
+        "Is it a relapse? Ask your nurse."
+    )
+    assert (
+        snippet_text("…a heading cut short [[here]]\n\nNext")
+        == "…a heading cut short **here**. Next"
+    )
+    assert snippet_text("…arrives [[weak]], late or…") == "…arrives **weak**, late or…"
+    # A heading alone still ends clearly.
+    assert snippet_text("### [[Safety]] first ###") == "**Safety** first."
