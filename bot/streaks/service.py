@@ -84,6 +84,16 @@ class StreakService:
             reply.add_field("Please note", notice)
         return reply
 
+    @staticmethod
+    def ensure_after_join(member: Member, day: date, label: str) -> None:
+        """Nothing is recorded for a local day before the member joined (no head start)."""
+        if day < member.join_day:
+            raise UserError(
+                f"You joined streaks on {texts.format_day(member.join_day)}, so {label} is "
+                "before your streak began and can't be recorded. Your streak counts from the "
+                "day you joined: check in or rest today instead."
+            )
+
     def _next_reminder(self, reminder: str | None, zone: str, after: datetime) -> int | None:
         if reminder is None:
             return None
@@ -155,6 +165,7 @@ class StreakService:
             if member is None or not member.active:
                 raise NotJoinedError()
             today = self.today(member)
+            self.ensure_after_join(member, today, "today")
             history = await store.load_history(conn, user_id)
             before = rules.current_streak(today, history.counted, history.paused(today))
             first_today = history.day(today).checkins == 0
@@ -225,6 +236,7 @@ class StreakService:
             today = self.today(member)
             day = today - timedelta(days=1) if yesterday else today
             label = "yesterday" if yesterday else "today"
+            self.ensure_after_join(member, day, label)
             history = await store.load_history(conn, user_id)
             paused = history.paused(today)
             row = history.day(day)

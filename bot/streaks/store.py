@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.storage import Database
-from bot.streaks.rules import paused_days
+from bot.streaks.rules import local_day, paused_days
 
 MEMBER_COLUMNS = (
-    "user_id, guild_id, zone, day_end_hour, public, reminder_time, next_reminder_at, notice, active"
+    "user_id, guild_id, zone, day_end_hour, public, reminder_time, next_reminder_at, notice, "
+    "active, joined_at"
 )
 
 
@@ -27,6 +28,15 @@ class Member:
     next_reminder_at: int | None
     notice: str | None
     active: bool
+    joined_at: datetime
+
+    @property
+    def join_day(self) -> date:
+        """The local day the member first joined, in their current zone and day end.
+
+        Computed with the same settings as "today", so today is never before it.
+        """
+        return local_day(self.joined_at, self.zone, self.day_end_hour)
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
@@ -40,6 +50,7 @@ class Member:
             next_reminder_at=row["next_reminder_at"],
             notice=row["notice"],
             active=bool(row["active"]),
+            joined_at=datetime.fromisoformat(row["joined_at"]),
         )
 
 
@@ -157,7 +168,7 @@ async def set_rest(conn: aiosqlite.Connection, user_id: int, day: date, reason: 
 
 
 async def update_member(conn: aiosqlite.Connection, user_id: int, **values: Any) -> None:
-    allowed = set(MEMBER_COLUMNS.replace(" ", "").split(",")) - {"user_id"}
+    allowed = set(MEMBER_COLUMNS.replace(" ", "").split(",")) - {"user_id", "joined_at"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"unknown member columns: {unknown}")
@@ -210,7 +221,7 @@ async def erase_member(conn: aiosqlite.Connection, user_id: int) -> int:
 async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
     member = await _one(
         conn,
-        f"SELECT {MEMBER_COLUMNS}, joined_at FROM streak_members WHERE user_id = ?",
+        f"SELECT {MEMBER_COLUMNS} FROM streak_members WHERE user_id = ?",
         (user_id,),
     )
     if member is None:

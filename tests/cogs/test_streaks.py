@@ -271,3 +271,14 @@ async def test_weekly_summary_posted_once_without_private_names(
     embed = channel.send.await_args.kwargs["embed"]
     assert "1 member moved, on 1 day in all, for 20 minutes" in embed.description
     assert f"<@{USER}>" not in str(embed.to_dict())
+
+
+async def test_rest_yesterday_before_joining_is_a_friendly_error(sapp: App, s: Streaks) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", None)
+    interaction = make_interaction(sapp, user=make_member(USER))
+    await invoke(
+        StreakCog.rest, StreakCog(fake_bot(sapp)), interaction, reason="fatigue", day="yesterday"
+    )
+    assert "before your streak began" in interaction.sent[0].text
+    assert interaction.sent[0].ephemeral
+    assert await sapp.db.fetchval("SELECT COUNT(*) FROM streak_days") == 0

@@ -204,8 +204,8 @@ async def test_checkin_during_pause_resumes(s: Streaks, clock: MovableClock) -> 
 async def test_moving_from_utc_plus_13_to_utc_minus_11(
     s: Streaks, sapp: App, clock: MovableClock
 ) -> None:
-    await join(s, "Pacific/Tongatapu")  # UTC+13
     clock.set(2026, 3, 1, 12)  # 2 March 01:00 in Tonga
+    await join(s, "Pacific/Tongatapu")  # UTC+13
     await s.core.checkin(USER)
     clock.set(2026, 3, 2, 12)  # 3 March in Tonga
     await s.core.checkin(USER)
@@ -308,8 +308,10 @@ async def test_leave_keeps_history_until_deleted(s: Streaks, sapp: App) -> None:
     assert await sapp.db.fetchval("SELECT COUNT(*) FROM streak_members") == 0
 
 
-async def test_privacy_export_and_erase(s: Streaks, sapp: App) -> None:
+async def test_privacy_export_and_erase(s: Streaks, sapp: App, clock: MovableClock) -> None:
+    clock.set(2026, 3, 1, 12)
     await join(s, reminder="08:00")
+    clock.set(2026, 3, 2, 12)
     await s.core.checkin(USER, 10, "yoga", "gentle")
     await s.core.rest(USER, "heat", yesterday=True)
     await s.core.pause(USER, 1)
@@ -339,3 +341,43 @@ async def test_hint_when_today_is_done_but_yesterday_open(s: Streaks, clock: Mov
     assert "Yesterday is still open" in render_text(await s.core.status(USER, image=False))
     out = await s.core.rest(USER, yesterday=True)
     assert "Current streak: 3 days" in out.reply.body
+
+
+# -- nothing before the join day ---------------------------------------------------------
+async def test_no_rest_day_before_joining(s: Streaks, sapp: App, clock: MovableClock) -> None:
+    await join(s)  # Monday 2 March, 13:00 in Paris
+    with pytest.raises(UserError, match="before your streak began"):
+        await s.core.rest(USER, "fatigue", yesterday=True)
+    assert await day_rows(sapp) == []  # nothing stored
+    out = await s.core.checkin(USER)
+    assert "Current streak: 1 day" in out.reply.body  # no 2-day head start
+    clock.set(2026, 3, 3, 12)
+    # The join day itself is in range: the normal rules answer, not the join-day guard.
+    with pytest.raises(UserError, match="already checked in yesterday"):
+        await s.core.rest(USER, "fatigue", yesterday=True)
+    rested = await s.core.rest(USER, "fatigue")
+    assert "Current streak: 2 days" in rested.reply.body
+    assert [r[0] for r in await day_rows(sapp)] == ["2026-03-02", "2026-03-03"]
+
+
+async def test_join_day_follows_zone_and_day_end(
+    s: Streaks, sapp: App, clock: MovableClock
+) -> None:
+    clock.set(2026, 3, 2, 23, 30)  # 3 March 00:30 in Paris
+    await join(s)
+    with pytest.raises(UserError, match="Tue 3 Mar"):
+        await s.core.rest(USER, yesterday=True)
+    # With a 2 am day end, 00:30 still belongs to 2 March: that day is the join day and today.
+    await s.account.update(USER, day_end_hour=2)
+    assert "Rest day noted for today" in (await s.core.rest(USER)).reply.body
+    with pytest.raises(UserError, match="Mon 2 Mar"):
+        await s.core.rest(USER, yesterday=True)
+    assert await day_rows(sapp) == [("2026-03-02", 0, 0, "rest")]
+
+
+async def test_no_checkin_before_join_day(s: Streaks, sapp: App, clock: MovableClock) -> None:
+    await join(s)
+    clock.set(2026, 3, 1, 12)  # a clock set back (e.g. corrected) must not record 1 March
+    with pytest.raises(UserError, match="before your streak began"):
+        await s.core.checkin(USER)
+    assert await day_rows(sapp) == []
