@@ -73,6 +73,21 @@ class Moderation(commands.Cog):
         if before.content != after.content:
             await self.scan(after, is_new=False)
 
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """Edits of messages no longer in the cache (older, or sent before a restart).
+
+        Scammers post something harmless and edit it later, often after the message has left
+        the cache, where ``on_message_edit`` never fires. discord.py builds ``payload.message``
+        from the gateway data alone (content, author with their member roles, channel, guild),
+        so no API call is needed; ``scan`` then skips bots, moderators and DMs as usual.
+        """
+        if payload.cached_message is not None:
+            return  # on_message_edit handles it, with the old text to compare
+        if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
+            return  # a DM, or an update that is not an edit (a link preview appearing)
+        await self.scan(payload.message, is_new=False)
+
     async def scan(self, message: discord.Message, *, is_new: bool) -> None:
         author = message.author
         if message.guild is None or author.bot or not message.content:

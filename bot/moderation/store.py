@@ -147,12 +147,13 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
     """Store a detector flag, or refresh an existing one. Returns (flag id, changed).
 
     An edit of an open flag updates its text and score; an edit of a dismissed message that
-    now scores high reopens it (scammers post something harmless and edit it later).
+    now scores high reopens it (scammers post something harmless and edit it later), unless
+    its text is still the one that was dismissed.
     """
     reasons = json.dumps(item.reasons, ensure_ascii=False)
     async with db.write() as conn:
         async with conn.execute(
-            "SELECT id, status FROM moderation_flags WHERE guild_id = ? AND message_id = ?",
+            "SELECT id, status, content FROM moderation_flags WHERE guild_id = ? AND message_id = ?",
             (item.guild_id, item.message_id),
         ) as cursor:
             existing = await cursor.fetchone()
@@ -177,6 +178,10 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
             ) as cursor:
                 return int(cursor.lastrowid or 0), True
         if existing["status"] not in (OPEN, "dismissed"):
+            return int(existing["id"]), False
+        if existing["status"] == "dismissed" and existing["content"] == item.content:
+            # Moderators already cleared this exact text: a message update that did not change
+            # it (a pin, a preview, an uncached edit event) must not bring the flag back.
             return int(existing["id"]), False
         await conn.execute(
             "UPDATE moderation_flags SET content = ?, score = ?, reasons = ?, status = 'open', "

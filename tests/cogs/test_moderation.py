@@ -295,3 +295,155 @@ async def test_cog_load_registers_menu_and_persistent_buttons(app: App) -> None:
     assert {"modqueue", "modstats", "moderation"} <= names
     await bot.remove_cog("Moderation")
     assert bot.tree.get_command("Report to moderators", type=discord.AppCommandType.message) is None
+
+
+# -- edits of messages outside the cache, through discord.py's own gateway parsing --------------
+RAW_GUILD_ID = 424_242_424_242_424_242
+SCAMMER_ID = 525_252_525_252_525_252
+MOD_ROLE_ID = 626_262_626_262_626_262
+EDITED_AT = "2026-11-23T12:00:00.000000+00:00"
+
+
+class Gateway:
+    """A real ConnectionState with one real guild; records what it dispatches."""
+
+    def __init__(self, app: App) -> None:
+        self.client = discord.Client(intents=discord.Intents.default())
+        self.state = self.client._connection
+        everyone = {"id": str(RAW_GUILD_ID), "name": "@everyone", "permissions": "3072"}
+        mods = {"id": str(MOD_ROLE_ID), "name": "mods", "permissions": "8192"}  # Manage Messages
+        channels = [
+            {"id": str(cid), "type": 0, "name": name, "position": i, "permission_overwrites": []}
+            for i, (cid, name) in enumerate(((GENERAL_ID, "general"), (REVIEW_ID, "mod-review")))
+        ]
+        self.guild = discord.Guild(
+            data={
+                "id": str(RAW_GUILD_ID),
+                "name": "MS friends",
+                "owner_id": "1",
+                "roles": [everyone, mods],
+                "channels": channels,
+                "member_count": 3,
+            },  # type: ignore[typeddict-item]
+            state=self.state,
+        )
+        self.state._add_guild(self.guild)
+        self.events: list[tuple[str, tuple[Any, ...]]] = []
+        self.sent: list[tuple[discord.TextChannel, dict[str, Any]]] = []  # channel.send calls
+        self.edited: list[int] = []  # ids of messages (cards) edited
+        self.state.dispatch = lambda event, *args: self.events.append((event, args))  # type: ignore[method-assign]
+        bot = MagicMock()
+        bot.app = app
+        self.cog = Moderation(bot)
+
+    def message_data(
+        self, content: str, *, roles: tuple[int, ...] = (), bot: bool = False, edited: bool = True
+    ) -> dict[str, Any]:
+        author = {
+            "id": str(SCAMMER_ID),
+            "username": "stranger",
+            "discriminator": "0",
+            "avatar": None,
+        }
+        if bot:
+            author["bot"] = True  # type: ignore[assignment]
+        return {
+            "id": "999000000000000001",
+            "channel_id": str(GENERAL_ID),
+            "guild_id": str(RAW_GUILD_ID),
+            "author": author,
+            "member": {
+                "roles": [str(r) for r in roles],
+                "joined_at": "2026-11-20T00:00:00+00:00",
+                "flags": 0,
+            },
+            "content": content,
+            "timestamp": "2026-11-23T11:00:00.000000+00:00",
+            "edited_timestamp": EDITED_AT if edited else None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+        }
+
+    async def deliver(self) -> None:
+        """Hand every recorded event to the cog, as the bot's dispatcher would."""
+        for event, args in self.events:
+            listener = getattr(self.cog, f"on_{event}", None)
+            if listener is not None:
+                await listener(*args)
+        self.events.clear()
+
+
+@pytest.fixture
+async def gateway(app: App, monkeypatch: pytest.MonkeyPatch) -> Gateway:
+    await app.config.set(RAW_GUILD_ID, "moderation_review_channel", str(REVIEW_ID))
+    gateway = Gateway(app)
+    card = MagicMock(spec=discord.Message)
+    card.id = 778
+
+    async def send(channel: discord.TextChannel, *args: Any, **kwargs: Any) -> Any:
+        gateway.sent.append((channel, kwargs))
+        return card
+
+    async def edit(message: discord.PartialMessage, **kwargs: Any) -> None:
+        gateway.edited.append(message.id)
+
+    monkeypatch.setattr(discord.TextChannel, "send", send)
+    monkeypatch.setattr(discord.PartialMessage, "edit", edit)
+    return gateway
+
+
+async def test_uncached_edit_into_scam_is_flagged_from_gateway_data(gateway: Gateway) -> None:
+    gateway.state.parse_message_update(gateway.message_data(SCAM))  # type: ignore[arg-type]
+    assert [event for event, _ in gateway.events] == ["raw_message_edit"]  # not in the cache
+    await gateway.deliver()
+    assert [channel.id for channel, _ in gateway.sent] == [REVIEW_ID]
+    assert "Flagged message" in card_text(gateway.sent[0][1]["embed"])
+    flag = await service_of(gateway.cog.bot.app).flag(RAW_GUILD_ID, 1)
+    assert flag.author_id == SCAMMER_ID and flag.channel_id == GENERAL_ID
+    assert flag.content == SCAM and flag.author_joined_at is not None
+
+
+async def test_uncached_edit_skips_bots_moderators_and_non_edits(gateway: Gateway) -> None:
+    for data in (
+        gateway.message_data(SCAM, bot=True),
+        gateway.message_data(SCAM, roles=(MOD_ROLE_ID,)),
+        gateway.message_data(SCAM, edited=False),  # e.g. a link preview arriving
+    ):
+        gateway.state.parse_message_update(data)  # type: ignore[arg-type]
+        await gateway.deliver()
+    assert gateway.sent == []
+    assert await gateway.cog.bot.app.db.fetchval("SELECT COUNT(*) FROM moderation_flags") == 0
+
+
+async def test_cached_edit_is_scanned_once(gateway: Gateway) -> None:
+    gateway.state.parse_message_create(gateway.message_data("hello everyone", edited=False))  # type: ignore[arg-type]
+    await gateway.deliver()
+    gateway.state.parse_message_update(gateway.message_data(SCAM))  # type: ignore[arg-type]
+    assert [event for event, _ in gateway.events] == ["raw_message_edit", "message_edit"]
+    scan = AsyncMock(wraps=gateway.cog.scan)
+    gateway.cog.scan = scan  # type: ignore[method-assign]
+    await gateway.deliver()
+    scan.assert_awaited_once()
+    assert scan.await_args.kwargs == {"is_new": False}
+    assert len(gateway.sent) == 1 and gateway.edited == []
+
+
+async def test_update_with_the_dismissed_text_does_not_reopen(gateway: Gateway) -> None:
+    service = service_of(gateway.cog.bot.app)
+    gateway.state.parse_message_update(gateway.message_data(SCAM))  # type: ignore[arg-type]
+    await gateway.deliver()
+    await service.act(
+        RAW_GUILD_ID, 1, "dismiss", moderator_id=9, permissions=frozenset({"manage_messages"})
+    )
+    gateway.state.parse_message_update(gateway.message_data(SCAM))  # e.g. the message is pinned
+    await gateway.deliver()
+    assert (await service.flag(RAW_GUILD_ID, 1)).status == "dismissed"
+    gateway.state.parse_message_update(gateway.message_data(SCAM + " ask for the herbal formula"))
+    await gateway.deliver()
+    assert (await service.flag(RAW_GUILD_ID, 1)).is_open  # a real change still reopens it
