@@ -198,7 +198,9 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
             if reply.image_path is not None:
                 reply.image_path.unlink(missing_ok=True)
 
-    @app_commands.command(name="board", description="Active days this week (public members)")
+    @app_commands.command(
+        name="board", description="Active days in the last 7 days (public members)"
+    )
     @app_commands.guild_only()
     async def board(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

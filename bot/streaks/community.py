@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.replies import Reply
+from bot.streaks import rules
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -31,40 +33,75 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def previous_week(now: datetime) -> date:
-    """Monday of the last complete week (by UTC date)."""
-    today = now.date()
+def previous_week(today: date) -> date:
+    """Monday of the last complete Monday-Sunday week before the week containing ``today``."""
     return today - timedelta(days=today.weekday() + 7)
 
 
 class CommunityService:
+    """Every "day" and "week" here is the member's own local one, like the rest of streaks.
+
+    Stored days are already local dates, so a week is the member's local Monday to Sunday. The
+    board counts each member's last 7 local days (their zone and day end). A week's summary is
+    posted only once every active member of the server has finished their local Sunday, so the
+    westernmost member's Sunday evening is never left out.
+    """
+
     def __init__(self, app: App) -> None:
         self.app = app
 
     async def board(self, guild_id: int) -> Reply:
-        since = (self.app.clock().date() - timedelta(days=6)).isoformat()
-        rows = await self.app.db.fetchall(
-            "SELECT m.user_id, COUNT(d.day) AS days FROM streak_members m "
-            "LEFT JOIN streak_days d ON d.user_id = m.user_id AND d.day >= ? "
-            "AND (d.checkins > 0 OR d.rest_reason IS NOT NULL) "
-            "WHERE m.guild_id = ? AND m.public = 1 AND m.active = 1 "
-            "GROUP BY m.user_id ORDER BY m.joined_at",
-            (since, guild_id),
+        now = self.app.clock()
+        members = await self.app.db.fetchall(
+            "SELECT user_id, zone, day_end_hour FROM streak_members "
+            "WHERE guild_id = ? AND public = 1 AND active = 1 ORDER BY joined_at",
+            (guild_id,),
         )
+        # Local days are at most a day from the UTC date (UTC-12 with a 4 am day end, UTC+14),
+        # so this bound keeps every member's window and the read small.
+        since = (now.date() - timedelta(days=8)).isoformat()
+        rows = await self.app.db.fetchall(
+            "SELECT d.user_id, d.day FROM streak_days d "
+            "JOIN streak_members m ON m.user_id = d.user_id "
+            "WHERE m.guild_id = ? AND m.public = 1 AND m.active = 1 AND d.day >= ? "
+            "AND (d.checkins > 0 OR d.rest_reason IS NOT NULL)",
+            (guild_id, since),
+        )
+        days: dict[int, set[date]] = defaultdict(set)
+        for row in rows:
+            days[row["user_id"]].add(date.fromisoformat(row["day"]))
         reply = Reply(
             title="Active days, last 7 days",
-            footer="Not a competition: every day you move or rest counts. "
-            "Only members who chose public appear (/streak settings public on).",
+            footer="Not a competition: every day you move or rest counts. Days are counted in "
+            "each member's own time zone. Only members who chose public appear "
+            "(/streak settings public on).",
         )
-        if not rows:
+        if not members:
             reply.body = "No public members yet."
             return reply
-        reply.body = "\n".join(f"<@{row['user_id']}>: {row['days']} of 7 days" for row in rows[:50])
-        if len(rows) > 50:
-            reply.body += f"\n...and {len(rows) - 50} more."
+        lines = []
+        for member in members[:50]:
+            today = rules.local_day(now, member["zone"], member["day_end_hour"])
+            first = today - timedelta(days=6)
+            active = sum(1 for d in days[member["user_id"]] if first <= d <= today)
+            lines.append(f"<@{member['user_id']}>: {active} of 7 days")
+        reply.body = "\n".join(lines)
+        if len(members) > 50:
+            reply.body += f"\n...and {len(members) - 50} more."
         return reply
 
+    async def last_complete_week(self, guild_id: int) -> date:
+        """Monday of the last week every active member of the server has finished locally."""
+        now = self.app.clock()
+        members = await self.app.db.fetchall(
+            "SELECT zone, day_end_hour FROM streak_members WHERE guild_id = ? AND active = 1",
+            (guild_id,),
+        )
+        todays = [rules.local_day(now, m["zone"], m["day_end_hour"]) for m in members]
+        return previous_week(min(todays, default=now.date()))
+
     async def week_totals(self, guild_id: int, monday: date) -> WeekTotals:
+        """Totals over the local days Monday to Sunday (each member's own local dates)."""
         sunday = monday + timedelta(days=6)
         rows = await self.app.db.fetchall(
             "SELECT d.user_id, m.public, COUNT(*) AS days, SUM(d.minutes) AS minutes "
@@ -103,7 +140,7 @@ class CommunityService:
 
     async def claim_weekly_summary(self, guild_id: int) -> Reply | None:
         """The last week's summary if this server has not had it yet (claimed atomically)."""
-        monday = previous_week(self.app.clock())
+        monday = await self.last_complete_week(guild_id)
         async with self.app.db.write() as conn:
             async with conn.execute(
                 "SELECT last_summary_week FROM streak_guild_state WHERE guild_id = ?", (guild_id,)

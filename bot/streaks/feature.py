@@ -16,7 +16,7 @@ from bot.replies import Reply
 from bot.settings import Settings
 from bot.streaks import rules
 from bot.streaks.account import AccountService
-from bot.streaks.community import PIN_TEXT, CommunityService, previous_week
+from bot.streaks.community import PIN_TEXT, CommunityService
 from bot.streaks.reminders import ReminderService
 from bot.streaks.service import REST_LIMIT_KEY, StreakService
 
@@ -170,7 +170,9 @@ def _register_console(app: App, s: Streaks) -> None:
             reply.image_path = Path(shutil.move(reply.image_path, target))
         return reply
 
-    @command("streak board", "Active days this week of members who chose public", feature=NAME)
+    @command(
+        "streak board", "Active days in the last 7 days of members who chose public", feature=NAME
+    )
     async def board(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
         return await s.community.board(ctx.guild_id)
 
@@ -224,7 +226,8 @@ def _register_console(app: App, s: Streaks) -> None:
 
     @command("streak summary", "Preview last week's summary for this server", feature=NAME)
     async def summary(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        return await s.community.weekly_summary(ctx.guild_id, previous_week(app.clock()))
+        monday = await s.community.last_complete_week(ctx.guild_id)
+        return await s.community.weekly_summary(ctx.guild_id, monday)
 
     @command("streak zones", "Find a time zone name", feature=NAME, usage="<part of a name>")
     async def zones(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
