@@ -220,10 +220,8 @@ def current_streak(today: date, counted: set[date], paused: set[date]) -> int:
     while day >= earliest:
         if day in counted:
             streak += 1
-        elif day in paused or day >= today:
-            pass
-        else:
-            break
+        elif day not in paused and day < today:
+            break  # a missed day that nothing covers
         day -= timedelta(days=1)
     return streak
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -86,14 +87,17 @@ class ScanContext:
         return [link for link in self.links if not matches_domain(link.host, allowed)]
 
 
-class Signal:
+class Signal(ABC):
+    """One explainable signal; subclasses live one per file in this package."""
+
     name: ClassVar[str] = ""
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
 
+    @abstractmethod
     def reasons(self, ctx: ScanContext) -> list[Reason]:
-        raise NotImplementedError
+        """The reasons this message scores, each with its weight and matched text."""
 
 
 def phrase_reasons(
