@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 import discord
@@ -47,7 +48,7 @@ async def send_outcome(interaction: discord.Interaction, outcome: Outcome) -> No
     await announce(interaction.client, outcome.announcement)
 
 
-class _OwnedButton:
+class _OwnedButton(ABC):
     """Behaviour shared by the reminder/pinned buttons (mixed into DynamicItem subclasses).
 
     ``user_id`` 0 means anyone may press it (the pinned one).
@@ -79,8 +80,9 @@ class _OwnedButton:
         except Exception as error:  # dynamic items have no view of ours to route errors
             await handle_interaction_error(interaction, error)
 
+    @abstractmethod
     async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
-        raise NotImplementedError
+        """What the button does for the member who pressed it."""
 
 
 class MovedButton(

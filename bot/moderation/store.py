@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.storage import Database
 
 OPEN = "open"
@@ -143,6 +145,32 @@ class FlagInput:
     author_joined_at: datetime | None = None
 
 
+async def _insert_flag(
+    conn: aiosqlite.Connection, item: FlagInput, source: str, now: datetime
+) -> int:
+    """The one INSERT of a flag row, for detector flags and member reports alike."""
+    async with conn.execute(
+        "INSERT INTO moderation_flags (guild_id, channel_id, message_id, author_id, "
+        "author_name, author_joined_at, content, score, reasons, source, hidden, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            item.guild_id,
+            item.channel_id,
+            item.message_id,
+            item.author_id,
+            item.author_name,
+            stamp(item.author_joined_at) if item.author_joined_at else None,
+            item.content,
+            item.score,
+            json.dumps(item.reasons, ensure_ascii=False),
+            source,
+            int(item.hidden),
+            stamp(now),
+        ),
+    ) as cursor:
+        return int(cursor.lastrowid or 0)
+
+
 async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tuple[int, bool]:
     """Store a detector flag, or refresh an existing one. Returns (flag id, changed).
 
@@ -158,25 +186,7 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
         ) as cursor:
             existing = await cursor.fetchone()
         if existing is None:
-            async with conn.execute(
-                "INSERT INTO moderation_flags (guild_id, channel_id, message_id, author_id, "
-                "author_name, author_joined_at, content, score, reasons, source, hidden, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'detector', ?, ?)",
-                (
-                    item.guild_id,
-                    item.channel_id,
-                    item.message_id,
-                    item.author_id,
-                    item.author_name,
-                    stamp(item.author_joined_at) if item.author_joined_at else None,
-                    item.content,
-                    item.score,
-                    reasons,
-                    int(item.hidden),
-                    stamp(now),
-                ),
-            ) as cursor:
-                return int(cursor.lastrowid or 0), True
+            return await _insert_flag(conn, item, "detector", now), True
         if existing["status"] not in (OPEN, "dismissed"):
             return int(existing["id"]), False
         if existing["status"] == "dismissed" and existing["content"] == item.content:
@@ -205,24 +215,7 @@ async def add_report(
             row = await cursor.fetchone()
         created = row is None
         if created:
-            async with conn.execute(
-                "INSERT INTO moderation_flags (guild_id, channel_id, message_id, author_id, "
-                "author_name, author_joined_at, content, score, reasons, source, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'report', ?)",
-                (
-                    item.guild_id,
-                    item.channel_id,
-                    item.message_id,
-                    item.author_id,
-                    item.author_name,
-                    stamp(item.author_joined_at) if item.author_joined_at else None,
-                    item.content,
-                    item.score,
-                    json.dumps(item.reasons, ensure_ascii=False),
-                    stamp(now),
-                ),
-            ) as cursor:
-                flag_id = int(cursor.lastrowid or 0)
+            flag_id = await _insert_flag(conn, item, "report", now)
         else:
             flag_id = int(row["id"])
         async with conn.execute(
