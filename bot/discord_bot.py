@@ -14,6 +14,7 @@ import json
 import logging
 import pkgutil
 import signal
+from typing import Any
 
 import aiohttp
 import discord
@@ -57,7 +58,9 @@ def setup_logging(level: str) -> None:
 
 
 class MSBot(commands.AutoShardedBot):
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, **options: Any) -> None:
+        # ``options`` are discord.py's documented Client options (the local Discord shortens
+        # ``guild_ready_timeout``); production passes none.
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
@@ -65,6 +68,7 @@ class MSBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, roles=False, replied_user=False
             ),
+            **options,
         )
         self.app = app
 

@@ -1,0 +1,64 @@
+"""Run the real bot (``MSBot``: real ``setup_hook``, cogs and command tree) against a LocalDiscord.
+
+The one place that points discord.py at another server: its API base
+(``discord.http.Route.BASE``, which the interaction webhooks share) and its default gateway
+address (used only if a session is invalidated; the first connection uses the URL that
+``GET /gateway/bot`` answers). Both are process-wide, which is fine: a process runs one local
+Discord at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.app import App
+from bot.discord_bot import MSBot
+from bot.local_discord.server import LocalDiscord
+
+#: discord.py waits this long after the last GUILD_CREATE before "ready" (2 s by default).
+GUILD_READY_TIMEOUT = 0.05
+
+
+def point_discord_py_at(local: LocalDiscord) -> None:
+    discord.http.Route.BASE = local.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(local.gateway_url + "/")
+
+
+@dataclass
+class RunningBot:
+    local: LocalDiscord
+    bot: MSBot
+    task: asyncio.Task[None]
+
+    @property
+    def app(self) -> App:
+        return self.bot.app
+
+    async def stop(self) -> None:
+        """Close like SIGTERM does: the gateway, then the database."""
+        await self.bot.close()
+        with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
+            await asyncio.wait_for(self.task, timeout=10)
+
+
+async def start_bot(local: LocalDiscord, app: App, *, timeout: float = 60) -> RunningBot:
+    """Start ``MSBot(app)`` on ``local`` and return once it is connected and ready."""
+    point_discord_py_at(local)
+    local.connected.clear()
+    bot = MSBot(app, guild_ready_timeout=GUILD_READY_TIMEOUT)
+    task = asyncio.create_task(bot.start(local.token), name="msbot")
+    ready = asyncio.create_task(bot.wait_until_ready())
+    done, _ = await asyncio.wait({task, ready}, timeout=timeout, return_when="FIRST_COMPLETED")
+    if ready not in done:
+        ready.cancel()
+        if task in done:
+            task.result()  # start-up failed: raise its error
+        await bot.close()
+        raise TimeoutError(f"The bot did not get ready on the local Discord within {timeout} s")
+    return RunningBot(local, bot, task)
