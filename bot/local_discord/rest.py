@@ -61,6 +61,10 @@ def middleware(local: LocalDiscord) -> Any:
                     return json_response({"message": "401: Unauthorized", "code": 0}, 401)
             return await handler(request)
         except DiscordError as error:
+            detail = f" {error.errors}" if error.errors else ""
+            local.rejected.append(
+                f"{request.method} {request.path}: {error.code} {error.message}{detail}"
+            )
             return json_response(error.payload(), error.status)
         except web.HTTPException:
             raise
@@ -303,7 +307,9 @@ def add_routes(app: web.Application, local: LocalDiscord) -> None:
         guild = local.guild(int(request.match_info["guild_id"]))
         user = local.user(int(request.match_info["user_id"]))
         body, _ = await read_body(request)
-        seconds = int(body.get("delete_message_seconds", 0) or 0)
+        # The JSON body as documented, or the query string discord.py uses (Discord takes both).
+        raw = body.get("delete_message_seconds", request.query.get("delete_message_seconds", 0))
+        seconds = int(raw or 0)
         if not 0 <= seconds <= 604_800:
             raise DiscordError(400, INVALID_FORM_BODY, "Invalid Form Body")
         _require_authority(local, guild.id, user.id, "ban_members")

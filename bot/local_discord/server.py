@@ -76,6 +76,8 @@ class LocalDiscord:
         self.watchers: list[Callable[[Seen], None]] = []
         #: Server-side failures (a bug here, not the bot's): tests assert this stays empty.
         self.internal_errors: list[str] = []
+        #: Every error answer the bot got ("PATCH /path: 50035 ..."): a rule it broke.
+        self.rejected: list[str] = []
         self.in_flight = 0
         self.last_activity = 0.0
         self.connected = asyncio.Event()
@@ -87,7 +89,11 @@ class LocalDiscord:
         app = web.Application(middlewares=[rest.middleware(self)], client_max_size=30 * 2**20)
         rest.add_routes(app, self)
         interactions.add_routes(app, self)
-        app.router.add_get("/gateway", lambda request: gateway.serve(self, request))
+
+        async def serve_gateway(request: web.Request) -> web.StreamResponse:
+            return await gateway.serve(self, request)
+
+        app.router.add_get("/gateway", serve_gateway)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, port)
