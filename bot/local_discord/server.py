@@ -139,6 +139,11 @@ class LocalDiscord:
             await asyncio.sleep(0.02)
         return False
 
+    def take_rejected(self) -> list[str]:
+        """The error answers so far (a test that provoked them takes them)."""
+        taken, self.rejected = self.rejected, []
+        return taken
+
     # -- look-ups ------------------------------------------------------------------------------
     def user(self, user_id: int) -> User:
         try:
