@@ -50,6 +50,7 @@ class Moderation(commands.Cog):
             name="Report to moderators", callback=self.report_message
         )
         self.report_menu.guild_only = True
+        self.context_menus = [self.report_menu]  # listed by /help
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FlagButton)

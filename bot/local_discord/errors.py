@@ -91,13 +91,12 @@ class FormErrors:
         if not isinstance(value, str | list):
             self.add(path, "STRING_TYPE_CONVERT", "Could not interpret the value as a string.")
             return
-        if low and len(value) < low:
+        if low and not value:
+            self.required(path)
+        elif low and len(value) < low:
             self.bad_length(path, low, high)
         elif len(value) > high:
-            if low:
-                self.bad_length(path, low, high)
-            else:
-                self.too_long(path, high)
+            self.too_long(path, high)
 
     def raise_if_any(self) -> None:
         if self.tree:

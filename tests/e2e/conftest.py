@@ -17,6 +17,7 @@ broke none of Discord's rules (no refused request), unless the test expected the
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -89,6 +90,10 @@ async def world(local: LocalDiscord, running: RunningBot, clock: Clock) -> Async
     clock.offset = timedelta()
     local.rejected.clear()
     built = build_world(local)
+    for _ in range(500):  # the bot has read the GUILD_CREATE
+        if running.bot.get_guild(built.guild.id) is not None:
+            break
+        await asyncio.sleep(0.01)
     yield built
     errors, refused = list(local.internal_errors), list(local.rejected)
     local.internal_errors.clear()
