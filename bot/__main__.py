@@ -24,10 +24,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console.shell import run_console
+    from bot.console.shell import run_console  # the real bot on a local Discord
 
-    async with App(settings) as app:
-        return await run_console(app)
+    return await run_console(settings, verbose=args.verbose)
 
 
 async def _backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,9 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord (needs MSBOT_TOKEN); the default").set_defaults(
         handler=_run
     )
-    sub.add_parser(
-        "console", help="offline chat shell over the same core and database"
-    ).set_defaults(handler=_console)
+    console = sub.add_parser(
+        "console", help="the real bot on a local Discord, in your terminal (no token needed)"
+    )
+    console.add_argument("--verbose", action="store_true", help="show the bot's log lines")
+    console.set_defaults(handler=_console)
     backup = sub.add_parser("backup", help="consistent online copy of the database")
     backup.add_argument("path", help="file to write (must not exist)")
     backup.set_defaults(handler=_backup)

@@ -1,6 +1,6 @@
 """The core application: settings, storage and every feature's services, with no Discord in it.
 
-The Discord bot (``bot.discord_bot``), the offline console and the CLI all build one
+The Discord bot (``bot.discord_bot``) and the CLI build one
 :class:`App`. Features plug in by shipping ``bot/<feature>/feature.py`` with a module-level
 ``FEATURE = Feature(...)``; they are discovered, so adding one touches no shared file.
 """
@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import bot
-from bot.console.registry import ConsoleRegistry
 from bot.guild_config import GuildConfigService
 from bot.privacy import PrivacyRegistry
 from bot.settings import Settings
@@ -36,7 +35,7 @@ class Feature:
     name: str
     title: str
     #: Called once per App, before the database is opened: declare config keys, register
-    #: console commands and privacy sections, and create services on ``app.services``.
+    #: privacy sections, and create services on ``app.services``.
     register: Callable[[App], None]
     #: Called after migrations: import shipped data, warm caches.
     start: Callable[[App], Awaitable[None]] | None = None
@@ -78,7 +77,6 @@ class App:
         self.db = Database(settings.database_path)
         self.config = GuildConfigService(self.db)
         self.privacy = PrivacyRegistry()
-        self.console = ConsoleRegistry()
         #: Feature services by name, e.g. ``app.services["articles"]``.
         self.services: dict[str, Any] = {}
         self.features = discover_features() if features is None else features

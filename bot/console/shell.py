@@ -1,131 +1,166 @@
-"""The console shell: reads lines, runs them through the core, prints what the bot would say.
+"""``python -m bot console``: the real bot on a local Discord, and you as its members.
 
-Interactive on a terminal; when standard input is piped it runs one command per line, prints to
-standard output and exits at the end of input (scriptable, like Hubot's shell adapter).
+Starts a :class:`LocalDiscord` with the default server (stable ids, so the database's data
+matches it at every start), runs the real bot against it (``MSBot``: real ``setup_hook``, cogs
+and command tree; commands sync to the local server as to a development guild), then reads lines.
+Interactive on a terminal (prompt_toolkit: line editing, history, Tab completes commands and asks
+the bot's autocomplete); piped, it runs one line at a time, waits until the bot is quiet after
+each, and exits at the end of the input.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from bot.app import App
-from bot.console.registry import ConsoleContext
-from bot.errors import UserError, new_error_id
-from bot.help import HelpGroup, render_help
-from bot.replies import Reply, Tone, render_text
+from bot.console.session import ConsoleSession
+from bot.local_discord import Driver, LocalDiscord, build_world
+from bot.local_discord.runner import RunningBot, start_bot
+from bot.settings import Settings
 
-log = logging.getLogger(__name__)
+TOUR = """MS companion bot on a local Discord: the real bot, you are its members.
+You are the server owner in #general. Try this:
+  /help                                      every command
+  /config channel moderation_review_channel #mod-review
+  /as member                                 become an ordinary member
+  Dr Ogala's herbal cure reversed my MS! WhatsApp +2348012345678
+                                             (a plain line is a message: watch #mod-review)
+  /as moderator                              then type the card's number to Delete it
+  /article share fatigue-and-weakness        then: click 2 stars (a form asks for feedback)
+  /streak join Europe/Paris 19:30            then: 1 to join
+Type help for the console keys, quit to leave."""
 
-CONSOLE_GUILD_ID = 1
-CONSOLE_CHANNEL_ID = 2
-DEFAULT_USER_ID = 1000
-BUILTINS = {
-    "help": "List every command",
-    "as": "Act as another member: /as <user id> [name]",
-    "quit": "Leave the console",
-}
 
-
-class ConsoleSession:
-    def __init__(self, app: App, *, user_id: int = DEFAULT_USER_ID, user_name: str = "you") -> None:
-        self.app = app
-        self.context = ConsoleContext(
-            app=app,
-            user_id=user_id,
-            user_name=user_name,
-            guild_id=CONSOLE_GUILD_ID,
-            channel_id=CONSOLE_CHANNEL_ID,
+def setup_logging(settings: Settings, verbose: bool) -> None:
+    """Quiet by default (nothing before the prompt); ``--verbose`` shows the bot's log."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    if verbose:
+        logging.basicConfig(
+            level=getattr(logging, settings.log_level),
+            format="%(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
         )
-        self.finished = False
-
-    def help_reply(self) -> Reply:
-        titles = self.app.feature_titles
-        groups: dict[str, HelpGroup] = {}
-        for command in self.app.console.commands:
-            title = titles.get(command.feature, command.feature)
-            groups.setdefault(title, HelpGroup(title)).entries.append(
-                (command.signature, command.description)
-            )
-        console_group = HelpGroup(
-            "Console", [(f"/{name}", text) for name, text in BUILTINS.items()]
-        )
-        return render_help(
-            [*groups.values(), console_group],
-            footer="Type a plain message to see whether moderation would flag it.",
+    else:
+        log_file = settings.database_path.with_suffix(".console.log")
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(
+            level=logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            filename=log_file,
         )
 
-    async def handle(self, line: str) -> list[Reply]:
-        """Run one line; never raises for anything a member could type."""
-        line = line.strip()
-        if not line:
-            return []
+
+class Console:
+    """The local Discord, the running bot and one session, started and stopped together."""
+
+    def __init__(self, settings: Settings, out: TextIO) -> None:
+        self.settings = settings
+        self.stream = out
+        self.local = LocalDiscord()
+        self.running: RunningBot | None = None
+        self.session: ConsoleSession | None = None
+
+    def out(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    async def __aenter__(self) -> ConsoleSession:
+        await self.local.start()
+        world = build_world(self.local, stable=True)
+        # Commands go to the local server directly, like a development guild: instant and
+        # independent of the global-sync hash kept in the (real) database.
+        settings = self.settings.model_copy(update={"dev_guild_id": world.guild.id})
         try:
-            return await self._dispatch(line)
-        except UserError as exc:
-            return [Reply(body=exc.message, tone=Tone.ERROR)]
-        except Exception:
-            error_id = new_error_id()
-            log.exception("Console command failed (error id %s): %r", error_id, line[:200])
-            return [
-                Reply(
-                    body=f"Something went wrong on my side (error id {error_id}). "
-                    "Nothing you typed was lost; please try again.",
-                    tone=Tone.ERROR,
-                )
-            ]
+            self.running = await start_bot(self.local, App(settings))
+        except BaseException:
+            await self.local.stop()
+            raise
+        self.session = ConsoleSession(self.local, world, Driver(self.local, world, settle=0.25), self.out)
+        return self.session
 
-    async def _dispatch(self, line: str) -> list[Reply]:
-        if not line.startswith("/"):
-            replies = []
-            for handler in self.app.console.message_handlers:
-                reply = await handler(self.context, line)
-                if reply is not None:
-                    replies.append(reply)
-            return replies or [Reply(body="(a plain message: nothing to answer)")]
-        body = line[1:]
-        word = body.split(maxsplit=1)[0].lower() if body.split() else ""
-        if word in ("help", "?"):
-            return [self.help_reply()]
-        if word in ("quit", "exit"):
-            self.finished = True
-            return [Reply(body="Goodbye.")]
-        if word == "as":
-            return [self._switch_user(body.split()[1:])]
-        command, rest = self.app.console.resolve(body)
-        if command is None:
-            raise UserError(f"I don't know `/{body[:40]}`. Type /help for the list of commands.")
-        result = await command.handler(self.context, command.parse(rest))
-        return result if isinstance(result, list) else [result]
-
-    def _switch_user(self, words: list[str]) -> Reply:
-        if not words or not words[0].isdigit():
-            raise UserError("Usage: /as <user id> [name], for example /as 42 sam")
-        self.context.user_id = int(words[0])
-        self.context.user_name = " ".join(words[1:]) or f"member-{words[0]}"
-        return Reply(body=f"You are now {self.context.user_name} (id {self.context.user_id}).")
+    async def __aexit__(self, *exc: object) -> None:
+        if self.running is not None:
+            await self.running.stop()
+        await self.local.stop()
 
 
-async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+async def _lines(stdin: TextIO) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            return
+        yield line.rstrip("\n")
+
+
+async def run_piped(
+    session: ConsoleSession, lines: AsyncIterator[str], out: Callable[[str], None]
+) -> None:
+    async def ask(prompt: str) -> str | None:
+        answer = await anext(lines, None)
+        if answer is not None:
+            out(f"{prompt}{answer}")
+        return answer
+
+    async for line in lines:
+        if line.strip():
+            out(f"{session.prompt}{line}")
+        await session.handle(line, ask)
+        await session.driver.quiet()
+        if session.finished:
+            return
+
+
+async def run_interactive(session: ConsoleSession) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    from bot.console.complete import CommandCompleter
+
+    prompt: PromptSession[str] = PromptSession(completer=CommandCompleter(session), complete_while_typing=False)
+
+    async def ask(text: str) -> str | None:
+        try:
+            return await prompt.prompt_async(text)
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    with patch_stdout(raw=True):
+        while not session.finished:
+            try:
+                line = await prompt.prompt_async(session.prompt)
+            except (EOFError, KeyboardInterrupt):
+                break
+            await session.handle(line, ask)
+            await session.driver.quiet()
+
+
+async def run_console(
+    settings: Settings,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    *,
+    verbose: bool = False,
+    interactive: bool | None = None,
+) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    session = ConsoleSession(app)
-    interactive = stdin.isatty()
-    if interactive:
-        print(
-            "MS companion bot console (offline). Type /help for commands, /quit to leave.",
-            file=stdout,
-        )
-    while not session.finished:
+    interactive = stdin.isatty() if interactive is None else interactive
+    first_run = not settings.database_path.exists()
+    setup_logging(settings, verbose)
+    console = Console(settings, stdout)
+    async with console as session:
+        if first_run and interactive:
+            console.out(TOUR)
+        elif interactive:
+            console.out("MS companion bot on a local Discord. Type /help, help or tour; quit to leave.")
         if interactive:
-            print("> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            break
-        for reply in await session.handle(line):
-            print(render_text(reply), file=stdout)
-            if not interactive:
-                print(file=stdout)
-        stdout.flush()
+            await run_interactive(session)
+        else:
+            await run_piped(session, _lines(stdin), console.out)
     return 0

@@ -1,25 +1,19 @@
-"""Moderation feature: config keys, console commands, privacy section and the scan CLI."""
+"""Moderation feature: config keys, privacy section and the scan CLI."""
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import time
 from pathlib import Path
 
 from bot.app import App, Feature
-from bot.console.registry import ConsoleArgs, ConsoleContext
 from bot.errors import UserError
 from bot.guild_config import ConfigKey, ConfigKind
 from bot.moderation import store
 from bot.moderation.service import TIMEOUTS, ModerationService
-from bot.moderation.signals.base import MessageFacts
 from bot.privacy import PrivacySection
-from bot.replies import Reply
 from bot.settings import Settings
 
 NAME = "moderation"
-_CONSOLE_IDS = itertools.count(int(time.time() * 1000) << 22)
 
 
 def service_of(app: App) -> ModerationService:
@@ -85,94 +79,6 @@ def register(app: App) -> None:
             erase=lambda user_id: store.erase_member(app.db, user_id),
         )
     )
-
-    console = app.console
-
-    @console.on_message
-    async def plain_message(ctx: ConsoleContext, text: str) -> Reply:
-        verdict_reply = await service.explain_for_guild(ctx.guild_id, text)
-        outcome = await service.check_message(
-            MessageFacts(
-                text=text,
-                guild_id=ctx.guild_id,
-                channel_id=ctx.channel_id,
-                author_id=ctx.user_id,
-                message_id=_console_message_id(app),
-            ),
-            author_name=ctx.user_name,
-        )
-        if outcome is not None:
-            verdict_reply.footer = f"Stored as flag #{outcome.flag.id}; see /modqueue."
-        return verdict_reply
-
-    @console.command(
-        "moderation check",
-        "Show whether and why a message would be flagged",
-        feature=NAME,
-        usage="<text>",
-    )
-    async def check(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        if not args.raw.strip():
-            raise UserError("Type the message to check, e.g. /moderation check hello")
-        return await service.explain_for_guild(ctx.guild_id, args.raw.strip())
-
-    @console.command("modqueue", "List open moderation flags", feature=NAME)
-    async def modqueue(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        _require_mod(ctx)
-        return await service.queue(ctx.guild_id)
-
-    @console.command(
-        "modstats", "Flags, confirmations and dismissals over time", feature=NAME, usage="[days]"
-    )
-    async def modstats(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        _require_mod(ctx)
-        days = args.positional[0] if args.positional else "30"
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            raise UserError("Days must be a whole number from 1 to 365.")
-        return await service.stats(ctx.guild_id, int(days))
-
-    @console.command("modflag", "Show one flag's card", feature=NAME, usage="<flag id>")
-    async def modflag(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        _require_mod(ctx)
-        return service.card(await service.flag(ctx.guild_id, _flag_id(args)))
-
-    @console.command(
-        "modact",
-        "Decide on a flag: delete, dismiss, timeout or ban",
-        feature=NAME,
-        usage="<flag id> <delete|dismiss|timeout|ban>",
-    )
-    async def modact(ctx: ConsoleContext, args: ConsoleArgs) -> Reply:
-        flag_id = _flag_id(args)
-        action = args.positional[1].lower() if len(args.positional) > 1 else ""
-        if action not in ("delete", "dismiss", "timeout", "ban"):
-            raise UserError("Choose an action: delete, dismiss, timeout or ban.")
-        detail = "for 1 hour (console)" if action == "timeout" else "from the console"
-        flag = await service.act(
-            ctx.guild_id,
-            flag_id,
-            action,
-            moderator_id=ctx.user_id,
-            permissions=ctx.permissions,
-            detail=detail,
-        )
-        return service.card(flag)
-
-
-def _flag_id(args: ConsoleArgs) -> int:
-    if not args.positional or not args.positional[0].lstrip("#").isdigit():
-        raise UserError("Give the flag number, e.g. 12 (see /modqueue).")
-    return int(args.positional[0].lstrip("#"))
-
-
-def _require_mod(ctx: ConsoleContext) -> None:
-    if "manage_messages" not in ctx.permissions:
-        raise UserError("You need the Manage Messages permission to do that.")
-
-
-def _console_message_id(app: App) -> int:
-    # Console messages need distinct ids like Discord's; derive one from the clock.
-    return next(_CONSOLE_IDS)
 
 
 async def start(app: App) -> None:
