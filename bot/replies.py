@@ -1,7 +1,7 @@
 """What the bot answers, independent of where it is shown.
 
-Features return :class:`Reply` objects; ``cogs/_ui.py`` turns them into embeds and the console
-turns them into plain text with :func:`render_text`. One model, two renderers: they cannot drift.
+Features return :class:`Reply` objects; ``cogs/_ui.py`` turns them into embeds (the console
+shows those embeds, since it runs the real cogs), and :func:`render_text` into plain text.
 """
 
 from __future__ import annotations
@@ -25,14 +25,6 @@ class ReplyField:
     inline: bool = False
 
 
-@dataclass(frozen=True)
-class ReplyAction:
-    """A button the Discord front end shows; the console prints ``console_hint`` instead."""
-
-    label: str
-    console_hint: str = ""
-
-
 @dataclass
 class Reply:
     body: str = ""
@@ -46,7 +38,6 @@ class Reply:
     image_path: Path | None = None
     #: Text alternative for the image, for screen readers; always required with an image.
     image_alt: str | None = None
-    actions: list[ReplyAction] = field(default_factory=list)
 
     def add_field(self, name: str, value: str, inline: bool = False) -> Reply:
         self.fields.append(ReplyField(name, value, inline))
@@ -67,7 +58,7 @@ def tone_prefix(tone: Tone) -> str:
 
 
 def render_text(reply: Reply) -> str:
-    """Plain-text rendering used by the console (and by tests)."""
+    """Plain-text rendering (the core's tests read replies through it)."""
     lines: list[str] = []
     if reply.title:
         lines.append(f"== {reply.title} ==")
@@ -86,9 +77,6 @@ def render_text(reply: Reply) -> str:
         lines.append(f"Link: {reply.url}")
     if reply.image_path is not None:
         lines.append(f"[image: {reply.image_path}] {reply.image_alt or ''}".rstrip())
-    if reply.actions:
-        hints = [a.console_hint or a.label for a in reply.actions]
-        lines.append("Options: " + " | ".join(hints))
     if reply.footer:
         lines.append(f"-- {reply.footer}")
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Replies for articles, shared by the console and the cog so both say the same thing."""
+"""Replies for articles: what the cog shows, built in the core."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from bot.articles.models import DISCLAIMER, Article
 from bot.articles.ratings import Feedback, RatingOutcome
 from bot.articles.service import PAGE_SIZE, SearchResults
-from bot.replies import Reply, ReplyAction, Tone, chunk_text
+from bot.replies import Reply, Tone, chunk_text
 
 PAGE_CHARS = 1800
 DISCLAIMER_FIELD = "Please note"
@@ -65,18 +65,6 @@ def article_page(article: Article, page: int) -> Reply:
         )
     reply.add_field(DISCLAIMER_FIELD, DISCLAIMER)
     reply.footer = f"Page {page} of {total} · article {article.slug}"
-    return reply
-
-
-def console_article(article: Article, page: int) -> Reply:
-    reply = article_page(article, page)
-    total = page_count(article)
-    page = min(max(1, page), total)
-    hints = []
-    if page < total:
-        hints.append(f"/article show {article.slug} page:{page + 1}")
-    hints.append(f"/article rate {article.slug} <1-5>")
-    reply.actions = [ReplyAction(h, h) for h in hints]
     return reply
 
 

@@ -24,7 +24,9 @@ class CommandCompleter(Completer):
     def __init__(self, session: ConsoleSession) -> None:
         self.session = session
 
-    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterable[Completion]:
         return []  # everything is asynchronous: see get_completions_async
 
     async def get_completions_async(
@@ -55,7 +57,14 @@ class CommandCompleter(Completer):
         options: list[dict[str, Any]] = command.data.get("options") or []
         path = [command.name]
         for word in words[1:]:
-            sub = next((o for o in options if o["name"] == word and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)), None)
+            sub = next(
+                (
+                    o
+                    for o in options
+                    if o["name"] == word and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)
+                ),
+                None,
+            )
             if sub is None:
                 break
             path.append(word)
@@ -76,17 +85,31 @@ class CommandCompleter(Completer):
             option, prefix, typed = free[positional], "", current
         return [(prefix + value, label) for value, label in await self._values(path, option, typed)]
 
-    async def _values(self, path: list[str], option: dict[str, Any], typed: str) -> list[tuple[str, str]]:
+    async def _values(
+        self, path: list[str], option: dict[str, Any], typed: str
+    ) -> list[tuple[str, str]]:
         session = self.session
         if option.get("choices"):
-            return [(str(c["value"]), c["name"]) for c in option["choices"] if c["name"].startswith(typed)]
+            return [
+                (str(c["value"]), c["name"])
+                for c in option["choices"]
+                if c["name"].startswith(typed)
+            ]
         if option["type"] == CHANNEL:
-            return [(f"#{n}", f"#{n}") for n in session.world.channels if n.startswith(typed.lstrip("#"))]
+            return [
+                (f"#{n}", f"#{n}")
+                for n in session.world.channels
+                if n.startswith(typed.lstrip("#"))
+            ]
         if not option.get("autocomplete"):
             return []
         try:
             choices = await session.driver.autocomplete(
-                " ".join(path), option["name"], {option["name"]: typed}, who=session.user, where=session.channel
+                " ".join(path),
+                option["name"],
+                {option["name"]: typed},
+                who=session.user,
+                where=session.channel,
             )
         except InputError:
             return []

@@ -17,6 +17,9 @@ from typing import Any
 from bot.local_discord.model import Attachment, Message
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
+_MENTION = re.compile(r"<(@!?|#)(\d{15,20})>")
+#: id -> readable name ("@member", "#general"), set by the session.
+NAMES: dict[int, str] = {}
 
 
 @dataclass
@@ -37,13 +40,20 @@ def choices_of(message: Message) -> list[Choice]:
         for item in row.get("components", []):
             if item.get("type") == 2 and item.get("custom_id"):
                 found.append(
-                    Choice(message, item.get("label") or "?", item["custom_id"], "button",
-                           disabled=bool(item.get("disabled")))
+                    Choice(
+                        message,
+                        item.get("label") or "?",
+                        item["custom_id"],
+                        "button",
+                        disabled=bool(item.get("disabled")),
+                    )
                 )
             elif item.get("type") == 3:
                 for option in item.get("options", []):
                     found.append(
-                        Choice(message, option["label"], item["custom_id"], "option", option["value"])
+                        Choice(
+                            message, option["label"], item["custom_id"], "option", option["value"]
+                        )
                     )
     return found
 
@@ -57,6 +67,7 @@ def save_attachment(attachment: Attachment, folder: Path | None = None) -> Path:
 
 
 def _links(text: str) -> str:
+    text = _MENTION.sub(lambda m: NAMES.get(int(m[2]), m[0]), text)
     return _MARKDOWN_LINK.sub(r"\1 (\2)", text)
 
 

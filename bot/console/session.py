@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.console.parse import parse
+from bot.console.render import NAMES as names
 from bot.console.render import Choice, choices_of, message_text
 from bot.local_discord import Driver, LocalDiscord, Shown, World
 from bot.local_discord.driver import InputError
@@ -31,7 +32,9 @@ CONSOLE_HELP = """Console keys (everything else is Discord):
 
 
 class ConsoleSession:
-    def __init__(self, local: LocalDiscord, world: World, driver: Driver, out: Callable[[str], None]) -> None:
+    def __init__(
+        self, local: LocalDiscord, world: World, driver: Driver, out: Callable[[str], None]
+    ) -> None:
         self.local = local
         self.world = world
         self.driver = driver
@@ -43,6 +46,8 @@ class ConsoleSession:
         self.last_posted: dict[str, Message] = {}
         self.finished = False
         local.watchers.append(self.show)
+        names.update({u.id: f"@{p}" for p, u in world.users.items()})
+        names.update({c.id: f"#{n}" for n, c in world.channels.items()})
 
     @property
     def user(self) -> User:
@@ -58,7 +63,9 @@ class ConsoleSession:
         channel = self.local.channels[message.channel_id]
         if channel.is_dm:
             recipient = channel.recipient
-            name = next((p for p, u in self.world.users.items() if recipient and u.id == recipient.id), "?")
+            name = next(
+                (p for p, u in self.world.users.items() if recipient and u.id == recipient.id), "?"
+            )
             return f"DM to {name}"
         return "" if channel.id == self.channel.id else f"in #{channel.name}"
 
@@ -70,14 +77,15 @@ class ConsoleSession:
         message = seen.message
         if message is None or seen.kind not in ("message", "edit", "delete"):
             return
+        if seen.kind == "delete":
+            channel = self.local.channels[message.channel_id]
+            self.out(f"(a message by {message.author.name} was deleted in #{channel.name})")
+            return
         if message.author.id != self.local.bot_user.id or message.flags & LOADING:
             return
         if message.only_for is not None and message.only_for != self.user.id:
             return
         labels = [self._where(message), "(only you see this)" if message.ephemeral else ""]
-        if seen.kind == "delete":
-            self.out(" ".join(["(the bot deleted a message", *filter(None, labels)]) + ")")
-            return
         if seen.kind == "edit":
             labels.append("(updated)")
         choices = choices_of(message) if self.local.visible_to(message, self.user.id) else []
@@ -86,7 +94,7 @@ class ConsoleSession:
         self.out(header + "\n" + "\n".join(f"  {line}" for line in body.splitlines()))
         if choices:
             self.choices = choices
-            self.recent = [m for m in self.recent if m.id != message.id][-9:] + [message]
+            self.recent = [*[m for m in self.recent if m.id != message.id][-9:], message]
 
     # -- one line ----------------------------------------------------------------------------
     async def handle(self, line: str, ask: Ask) -> None:
@@ -119,7 +127,9 @@ class ConsoleSession:
             await self._command(line, ask)
         else:
             shown = await self.driver.post(self.channel, self.user, line)
-            self.last_posted[self.persona] = shown.messages[0] if shown.messages else self.last_posted.get(self.persona)  # type: ignore[assignment]
+            self.last_posted[self.persona] = (
+                shown.messages[0] if shown.messages else self.last_posted.get(self.persona)
+            )  # type: ignore[assignment]
 
     def _switch_channel(self, name: str) -> None:
         if name in ("dm", "DM"):
@@ -131,6 +141,7 @@ class ConsoleSession:
                 names = ", ".join(f"#{n}" for n in self.world.channels)
                 raise InputError(f"No channel #{name}. Channels: {names}, #dm.") from None
         self.out(f"You are in {self.prompt[:-2].rsplit(' ', 1)[0]}.")
+        self._show_recent()
 
     def _switch_persona(self, words: list[str]) -> None:
         if len(words) != 1 or words[0].lower() not in PERSONAS:
@@ -138,9 +149,36 @@ class ConsoleSession:
         self.persona = words[0].lower()
         if self.channel.is_dm:
             self.channel = self.driver.dm_channel(self.user)
-        roles = [self.world.guild.roles[r].name for r in self.world.guild.members[self.user.id].roles]
+        roles = [
+            self.world.guild.roles[r].name for r in self.world.guild.members[self.user.id].roles
+        ]
         detail = ", ".join(roles) or ("server owner" if self.persona == "owner" else "no role")
         self.out(f"You are now {self.user.name} ({detail}).")
+        self._refresh_choices()
+
+    def _refresh_choices(self) -> None:
+        """Numbers refer to the newest message with buttons this member can see."""
+        visible = [
+            m
+            for m in self.local.messages.values()
+            if m.components and self.local.visible_to(m, self.user.id)
+        ]
+        here = [m for m in visible if m.channel_id == self.channel.id]
+        latest = (here or visible)[-1:]
+        self.recent = visible[-10:]
+        self.choices = choices_of(latest[0]) if latest else []
+        if self.choices:
+            where = self._where(latest[0]) or "here"
+            listed = ", ".join(f"[{n}] {c.label}" for n, c in enumerate(self.choices, start=1))
+            self.out(f"Buttons on the latest message {where}: {listed}")
+
+    def _show_recent(self) -> None:
+        """Like opening a channel: its last few messages, then its buttons."""
+        for message in self.local.history.get(self.channel.id, [])[-3:]:
+            author = "bot" if message.author.id == self.local.bot_user.id else message.author.name
+            body = message_text(message, [])
+            self.out(f"{author}:\n" + "\n".join(f"  {line}" for line in body.splitlines()))
+        self._refresh_choices()
 
     async def _edit(self, text: str) -> None:
         message = self.last_posted.get(self.persona)
@@ -151,7 +189,9 @@ class ConsoleSession:
 
     async def _command(self, line: str, ask: Ask) -> None:
         typed = parse(self.driver, self.channel, line)
-        shown = await self.driver.run(" ".join(typed.words), typed.values, who=self.user, where=self.channel)
+        shown = await self.driver.run(
+            " ".join(typed.words), typed.values, who=self.user, where=self.channel
+        )
         await self._after(shown, ask)
 
     async def _pick(self, number: int, ask: Ask) -> None:
@@ -163,7 +203,9 @@ class ConsoleSession:
         if choice.kind == "button":
             shown = await self.driver.click(choice.message, choice.custom_id, who=self.user)
         else:
-            shown = await self.driver.select(choice.message, [choice.value], who=self.user, menu=choice.custom_id)
+            shown = await self.driver.select(
+                choice.message, [choice.value], who=self.user, menu=choice.custom_id
+            )
         await self._after(shown, ask)
 
     async def _by_label(self, word: str, rest: list[str], ask: Ask) -> None:
@@ -183,7 +225,9 @@ class ConsoleSession:
 
     async def _fill_modal(self, opened: Shown, ask: Ask) -> Shown:
         modal = opened.modal or {}
-        self.out(f"Form: {modal.get('title')} (answer each field; an empty line skips an optional one)")
+        self.out(
+            f"Form: {modal.get('title')} (answer each field; an empty line skips an optional one)"
+        )
         answers = []
         for field in self.driver.modal_fields(modal):
             hint = "" if field.get("required", True) else " (optional)"

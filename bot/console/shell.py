@@ -80,7 +80,9 @@ class Console:
         except BaseException:
             await self.local.stop()
             raise
-        self.session = ConsoleSession(self.local, world, Driver(self.local, world, settle=0.25), self.out)
+        self.session = ConsoleSession(
+            self.local, world, Driver(self.local, world, settle=0.25), self.out
+        )
         return self.session
 
     async def __aexit__(self, *exc: object) -> None:
@@ -122,7 +124,9 @@ async def run_interactive(session: ConsoleSession) -> None:
 
     from bot.console.complete import CommandCompleter
 
-    prompt: PromptSession[str] = PromptSession(completer=CommandCompleter(session), complete_while_typing=False)
+    prompt: PromptSession[str] = PromptSession(
+        completer=CommandCompleter(session), complete_while_typing=False
+    )
 
     async def ask(text: str) -> str | None:
         try:
@@ -147,18 +151,22 @@ async def run_console(
     *,
     verbose: bool = False,
     interactive: bool | None = None,
+    configure_logging: bool = True,
 ) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() if interactive is None else interactive
     first_run = not settings.database_path.exists()
-    setup_logging(settings, verbose)
+    if configure_logging:
+        setup_logging(settings, verbose)
     console = Console(settings, stdout)
     async with console as session:
         if first_run and interactive:
             console.out(TOUR)
         elif interactive:
-            console.out("MS companion bot on a local Discord. Type /help, help or tour; quit to leave.")
+            console.out(
+                "MS companion bot on a local Discord. Type /help, help or tour; quit to leave."
+            )
         if interactive:
             await run_interactive(session)
         else:

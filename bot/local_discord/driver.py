@@ -101,15 +101,13 @@ class Driver:
         return self.history(self.dm_channel(who))
 
     # -- waiting -----------------------------------------------------------------------------
-    async def quiet(self, timeout: float = 30.0) -> bool:
-        return await self.local.wait_quiet(self.settle, timeout)
+    async def quiet(self, within: float = 30.0) -> bool:
+        return await self.local.wait_quiet(self.settle, within)
 
-    async def wait_for(
-        self, predicate: Callable[[Message], bool], timeout: float = 15.0
-    ) -> Message:
-        """The first message (new or edited) that matches, waiting up to ``timeout``."""
+    async def wait_for(self, predicate: Callable[[Message], bool], within: float = 15.0) -> Message:
+        """The first message (new or edited) that matches, waiting up to ``within`` seconds."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             for message in list(self.local.messages.values()):
                 if not message.deleted and predicate(message):
@@ -283,7 +281,14 @@ class Driver:
                     raise InputError(f"{name} is required.")
                 continue
             if name == focused:
-                leaf.append({"name": name, "type": option["type"], "value": str(values[name]), "focused": True})
+                leaf.append(
+                    {
+                        "name": name,
+                        "type": option["type"],
+                        "value": str(values[name]),
+                        "focused": True,
+                    }
+                )
                 continue
             value = self._convert(channel, option, values[name], resolved)
             leaf.append({"name": name, "type": option["type"], "value": value})
@@ -315,8 +320,9 @@ class Driver:
     ) -> Shown:
         """``run("/checkin", {"minutes": 10})``; sub-commands as words: ``"/article share"``."""
         user, channel = self.user(who), self.channel(where)
-        data = self._command_data(channel, command.lstrip("/").split(), values or {})
-        self._check_command_permission(user, channel, data["name"])
+        words = command.lstrip("/").split()
+        self._check_command_permission(user, channel, words[0].lower() if words else "")
+        data = self._command_data(channel, words, values or {})
         kind = interactions.APPLICATION_COMMAND
         return await self._watch(lambda: interactions.create(self.local, kind, user, channel, data))
 
@@ -343,7 +349,9 @@ class Driver:
         values.setdefault(focused, "")
         data = self._command_data(channel, command.lstrip("/").split(), values, focused=focused)
         kind = interactions.AUTOCOMPLETE
-        shown = await self._watch(lambda: interactions.create(self.local, kind, user, channel, data))
+        shown = await self._watch(
+            lambda: interactions.create(self.local, kind, user, channel, data)
+        )
         return shown.choices
 
     async def menu(self, name: str, message: Message, *, who: User | str = "member") -> Shown:
@@ -419,7 +427,8 @@ class Driver:
             option = next(
                 (o for o in select["options"] if wanted in (o["value"], o["label"])), None
             ) or next(
-                (o for o in select["options"] if o["label"].lower().startswith(wanted.lower())), None
+                (o for o in select["options"] if o["label"].lower().startswith(wanted.lower())),
+                None,
             )
             if option is None:
                 raise InputError(f"'{wanted}' is not in that menu.")
@@ -444,7 +453,9 @@ class Driver:
         for item in modal.get("components") or []:
             if item.get("type") == 18:
                 inner = item.get("component") or {}
-                fields.append(inner | {"label": item.get("label"), "description": item.get("description")})
+                fields.append(
+                    inner | {"label": item.get("label"), "description": item.get("description")}
+                )
             elif item.get("type") == 1:
                 fields.extend(item.get("components") or [])
         return [f for f in fields if f.get("type") == 4]
@@ -490,7 +501,11 @@ class Driver:
                     {
                         "type": 1,
                         "components": [
-                            {"type": 4, "custom_id": inner["custom_id"], "value": answers.get(inner["custom_id"], "")}
+                            {
+                                "type": 4,
+                                "custom_id": inner["custom_id"],
+                                "value": answers.get(inner["custom_id"], ""),
+                            }
                         ],
                     }
                 )

@@ -202,4 +202,3 @@ async def serve(local: LocalDiscord, request: web.Request) -> web.WebSocketRespo
             _DETACHED[session.id] = session
         await session.close()
     return ws
-

@@ -88,7 +88,14 @@ def create(
     guild = local.guilds.get(channel.guild_id or 0)
     member = guild.members.get(user.id) if guild else None
     pending = Pending(
-        local.ids.next(), secrets.token_urlsafe(32), kind, user, channel, loop.time(), member, message
+        local.ids.next(),
+        secrets.token_urlsafe(32),
+        kind,
+        user,
+        channel,
+        loop.time(),
+        member,
+        message,
     )
     local.interactions[pending.id] = pending
     body: dict[str, Any] = {
@@ -183,7 +190,9 @@ async def callback(local: LocalDiscord, request: web.Request) -> web.Response:
         kind in (UPDATE_MESSAGE, DEFERRED_UPDATE) and pending.message is None
     ):
         errors = FormErrors()
-        errors.add(("type",), "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type")
+        errors.add(
+            ("type",), "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type"
+        )
         errors.raise_if_any()
     message: Message | None = None
     if kind == CHANNEL_MESSAGE:
@@ -191,7 +200,9 @@ async def callback(local: LocalDiscord, request: web.Request) -> web.Response:
         message = _new_response_message(local, pending, int(data.get("flags") or 0) & EPHEMERAL)
         fill_message(local, message, data, files, edit=False)
     elif kind == DEFERRED_MESSAGE:
-        message = _new_response_message(local, pending, (int(data.get("flags") or 0) & EPHEMERAL) | LOADING)
+        message = _new_response_message(
+            local, pending, (int(data.get("flags") or 0) & EPHEMERAL) | LOADING
+        )
     elif kind == UPDATE_MESSAGE:
         validation.message(data, path=("data",), attachments=len(files), edit=True)
         assert pending.message is not None
@@ -224,7 +235,11 @@ def _webhook_message(local: LocalDiscord, pending: Pending, message_id: str) -> 
         found = pending.original
     else:
         found = next((m for m in pending.followups if str(m.id) == message_id), None)
-        if found is None and pending.original is not None and str(pending.original.id) == message_id:
+        if (
+            found is None
+            and pending.original is not None
+            and str(pending.original.id) == message_id
+        ):
             found = pending.original
     if found is None or found.deleted:
         raise not_found(UNKNOWN_MESSAGE, "Message")
@@ -246,7 +261,7 @@ def add_routes(app: web.Application, local: LocalDiscord) -> None:
             message = pending.original
             message.flags &= ~LOADING
             fill_message(local, message, payload, files, edit=False)
-            local.edited(message)
+            local.edited(message, was_loading=True)
         else:
             flags = int(payload.get("flags") or 0) & EPHEMERAL
             message = _new_response_message(local, pending, flags)
@@ -268,9 +283,10 @@ def add_routes(app: web.Application, local: LocalDiscord) -> None:
         message = _webhook_message(local, pending, request.match_info["message_id"])
         payload, files = await read_body(request)
         validation.message(payload, attachments=len(files), edit=True)
+        was_loading = bool(message.flags & LOADING)
         message.flags &= ~LOADING
         fill_message(local, message, payload, files, edit=True)
-        local.edited(message)
+        local.edited(message, was_loading=was_loading)
         return json_response(local.message_payload(message))
 
     async def delete_message(request: web.Request) -> web.Response:

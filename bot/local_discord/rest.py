@@ -17,9 +17,9 @@ from aiohttp import web
 
 from bot.local_discord import permissions, validation
 from bot.local_discord.errors import (
+    CANNOT_DM,
     INVALID_FORM_BODY,
     UNKNOWN_BAN,
-    CANNOT_DM,
     DiscordError,
     FormErrors,
     missing_access,
@@ -56,9 +56,9 @@ def middleware(local: LocalDiscord) -> Any:
         local.in_flight += 1
         local.touch()
         try:
-            if not _UNAUTHENTICATED.match(request.path):
-                if request.headers.get("Authorization") != f"Bot {local.token}":
-                    return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+            authorised = request.headers.get("Authorization") == f"Bot {local.token}"
+            if not authorised and not _UNAUTHENTICATED.match(request.path):
+                return json_response({"message": "401: Unauthorized", "code": 0}, 401)
             return await handler(request)
         except DiscordError as error:
             detail = f" {error.errors}" if error.errors else ""
@@ -380,7 +380,9 @@ def _require_authority(local: LocalDiscord, guild_id: int, target_id: int, permi
     target = guild.members.get(target_id)
     if target_id == guild.owner_id:
         raise missing_permissions()
-    if target is not None and not permissions.outranks(guild, guild.members[local.bot_user.id], target):
+    if target is not None and not permissions.outranks(
+        guild, guild.members[local.bot_user.id], target
+    ):
         raise missing_permissions()
 
 

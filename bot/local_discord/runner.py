@@ -47,18 +47,18 @@ class RunningBot:
             await asyncio.wait_for(self.task, timeout=10)
 
 
-async def start_bot(local: LocalDiscord, app: App, *, timeout: float = 60) -> RunningBot:
+async def start_bot(local: LocalDiscord, app: App, *, within: float = 60) -> RunningBot:
     """Start ``MSBot(app)`` on ``local`` and return once it is connected and ready."""
     point_discord_py_at(local)
     local.connected.clear()
     bot = MSBot(app, guild_ready_timeout=GUILD_READY_TIMEOUT)
     task = asyncio.create_task(bot.start(local.token), name="msbot")
     ready = asyncio.create_task(bot.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=timeout, return_when="FIRST_COMPLETED")
+    done, _ = await asyncio.wait({task, ready}, timeout=within, return_when="FIRST_COMPLETED")
     if ready not in done:
         ready.cancel()
         if task in done:
             task.result()  # start-up failed: raise its error
         await bot.close()
-        raise TimeoutError(f"The bot did not get ready on the local Discord within {timeout} s")
+        raise TimeoutError(f"The bot did not get ready on the local Discord within {within} s")
     return RunningBot(local, bot, task)

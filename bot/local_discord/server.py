@@ -128,11 +128,11 @@ class LocalDiscord:
     def busy(self) -> bool:
         return self.in_flight > 0 or any(p.awaiting() for p in self.interactions.values())
 
-    async def wait_quiet(self, settle: float = 0.3, timeout: float = 30.0) -> bool:
+    async def wait_quiet(self, settle: float = 0.3, within: float = 30.0) -> bool:
         """Wait until no request is in flight, no interaction awaits its answer and nothing
-        happened for ``settle`` seconds. False if that did not happen within ``timeout``."""
+        happened for ``settle`` seconds. False if that did not happen ``within`` seconds."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while loop.time() < deadline:
             if not self.busy() and loop.time() - self.last_activity >= settle:
                 return True
@@ -238,11 +238,12 @@ class LocalDiscord:
         self.notify(Seen("message", message))
         return message
 
-    def edited(self, message: Message) -> None:
+    def edited(self, message: Message, *, was_loading: bool = False) -> None:
+        """An edit; ``was_loading``: the first content of a deferred ("thinking") answer."""
         message.edited_timestamp = now()
         if message.only_for is None:
             self._dispatch_message("MESSAGE_UPDATE", message)
-        self.notify(Seen("edit", message))
+        self.notify(Seen("message" if was_loading else "edit", message))
 
     def delete(self, message: Message) -> None:
         message.deleted = True

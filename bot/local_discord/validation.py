@@ -93,7 +93,9 @@ def _select(errors: FormErrors, path: Path, select: dict[str, Any]) -> None:
     for index, option in enumerate(options[:SELECT_OPTIONS_MAX]):
         errors.check_length((*path, "options", index, "label"), option.get("label"), 100, low=1)
         errors.check_length((*path, "options", index, "value"), option.get("value"), 100, low=1)
-        errors.check_length((*path, "options", index, "description"), option.get("description"), 100)
+        errors.check_length(
+            (*path, "options", index, "description"), option.get("description"), 100
+        )
 
 
 def message_components(errors: FormErrors, path: Path, rows: list[dict[str, Any]]) -> None:
@@ -152,7 +154,9 @@ def message(
     components = payload.get("components") or []
     message_components(errors, (*path, "components"), components)
     for index, item in enumerate(payload.get("attachments") or []):
-        errors.check_length((*path, "attachments", index, "description"), item.get("description"), 1024)
+        errors.check_length(
+            (*path, "attachments", index, "description"), item.get("description"), 1024
+        )
     errors.raise_if_any()
     if not edit and not (content or embeds or components or attachments or payload.get("poll")):
         raise DiscordError(400, EMPTY_MESSAGE, "Cannot send an empty message")
@@ -227,13 +231,19 @@ def _options(errors: FormErrors, path: Path, options: list[dict[str, Any]], dept
         if not COMMAND_NAME.match(name) or name != name.lower():
             errors.add((*option_path, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
         if name in names:
-            errors.add((*option_path, "name"), "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", "Duplicate")
+            errors.add(
+                (*option_path, "name"),
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                "Duplicate",
+            )
         names.add(name)
         errors.check_length((*option_path, "description"), option.get("description"), 100, low=1)
         kind = option.get("type")
         if kind in (1, 2):
             if depth >= 2 or (kind == 2 and depth >= 1):
-                errors.add((*option_path, "type"), "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Too deep")
+                errors.add(
+                    (*option_path, "type"), "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Too deep"
+                )
             _options(errors, (*option_path, "options"), option.get("options") or [], depth + 1)
             continue
         if option.get("required"):
@@ -250,7 +260,9 @@ def _options(errors: FormErrors, path: Path, options: list[dict[str, Any]], dept
         if choices and option.get("autocomplete"):
             errors.add((*option_path, "autocomplete"), "AUTOCOMPLETE_INVALID", "Not with choices")
         for c, choice in enumerate(choices[:CHOICES_MAX]):
-            errors.check_length((*option_path, "choices", c, "name"), choice.get("name"), 100, low=1)
+            errors.check_length(
+                (*option_path, "choices", c, "name"), choice.get("name"), 100, low=1
+            )
 
 
 def commands(payload: list[dict[str, Any]]) -> None:
@@ -270,7 +282,11 @@ def commands(payload: list[dict[str, Any]]) -> None:
         else:
             errors.check_length((index, "name"), name, 32, low=1)
             if command.get("description"):
-                errors.add((index, "description"), "APPLICATION_COMMAND_INVALID_DESCRIPTION", "Must be empty")
+                errors.add(
+                    (index, "description"),
+                    "APPLICATION_COMMAND_INVALID_DESCRIPTION",
+                    "Must be empty",
+                )
         if (kind, name) in seen:
             errors.add((index, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Duplicate name")
         seen.add((kind, name))

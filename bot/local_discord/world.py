@@ -75,9 +75,7 @@ class _Ids:
         return snowflake_at(_STABLE_EPOCH + timedelta(seconds=n), n % 4096)
 
 
-def build_world(
-    local: LocalDiscord, *, stable: bool = False, name: str = "MS community"
-) -> World:
+def build_world(local: LocalDiscord, *, stable: bool = False, name: str = "MS community") -> World:
     """Create the default server on ``local`` (the bot is a member) and return it."""
     ids = _Ids(stable)
     guild_id = ids.next()

@@ -1,4 +1,4 @@
-"""Turning flags and verdicts into Replies, shared by the console and the Discord cog."""
+"""Turning flags and verdicts into Replies (the cog renders them as cards and answers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from bot.moderation.detector import Verdict
 from bot.moderation.snowflake import describe_age, snowflake_time
 from bot.moderation.store import Flag
-from bot.replies import Reply, ReplyAction, Tone
+from bot.replies import Reply, Tone
 
 EXCERPT_CHARS = 400
 STATUS_WORDS = {
@@ -19,12 +19,6 @@ STATUS_WORDS = {
     "banned": "Author banned",
     "restored": "Message restored",
 }
-CARD_ACTIONS = [
-    ReplyAction("Delete message", "/modact <flag id> delete"),
-    ReplyAction("Dismiss", "/modact <flag id> dismiss"),
-    ReplyAction("Timeout author", "/modact <flag id> timeout"),
-    ReplyAction("Ban author", "/modact <flag id> ban"),
-]
 
 
 def jump_url(flag: Flag) -> str:
@@ -80,8 +74,6 @@ def flag_card(flag: Flag, now: datetime, retention_days: int) -> Reply:
         status += f" ({flag.close_detail})"
     reply.add_field("Status", status)
     reply.footer = f"Flag {flag.id} · found {_time(flag.created_at)}"
-    if flag.is_open:
-        reply.actions = list(CARD_ACTIONS)
     return reply
 
 

@@ -50,6 +50,7 @@ def test_piped_console_answers_and_exits(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "What I can do" in result.stdout
     assert "Server settings" in result.stdout
+    assert result.stderr == ""  # no log lines unless --verbose
 
 
 def test_backup_then_refuse_overwrite(tmp_path: Path) -> None:

@@ -102,7 +102,6 @@ async def world(local: LocalDiscord, running: RunningBot, clock: Clock) -> Async
     assert not refused, f"Discord refused what the bot sent: {refused}"
 
 
-
 @pytest.fixture
 def d(local: LocalDiscord, world: World) -> Driver:
     return Driver(local, world)

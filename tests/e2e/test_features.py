@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +52,11 @@ async def test_share_rate_and_low_rating_feedback_reaches_the_editors(
 
     editors = await d.run("/article feedback", who="moderator")
     assert "The tips were too vague" in editors.reply.text()
-    resolved = await d.select(editors.reply, [editors.reply.components[0]["components"][0]["options"][0]["label"]], who="moderator")
+    resolved = await d.select(
+        editors.reply,
+        [editors.reply.components[0]["components"][0]["options"][0]["label"]],
+        who="moderator",
+    )
     assert "is resolved" in resolved.text
 
 

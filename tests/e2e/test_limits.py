@@ -41,10 +41,28 @@ def _embed(**fields: object) -> dict:
         ({"embeds": [_embed(title="x" * 257)]}, "embeds.0.title"),
         ({"embeds": [_embed(description="x" * 4097)]}, "embeds.0.description"),
         ({"embeds": [_embed(footer={"text": "x" * 2049})]}, "embeds.0.footer.text"),
-        ({"embeds": [_embed(fields=[{"name": "n", "value": "x" * 1025}])]}, "embeds.0.fields.0.value"),
-        ({"embeds": [_embed(fields=[{"name": "x" * 257, "value": "v"}])]}, "embeds.0.fields.0.name"),
+        (
+            {"embeds": [_embed(fields=[{"name": "n", "value": "x" * 1025}])]},
+            "embeds.0.fields.0.value",
+        ),
+        (
+            {"embeds": [_embed(fields=[{"name": "x" * 257, "value": "v"}])]},
+            "embeds.0.fields.0.name",
+        ),
         ({"embeds": [_embed(description="x" * 4000)] * 2}, "embeds"),
-        ({"content": "x", "components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "ok", "custom_id": "a"}]}] * 6}, "components"),
+        (
+            {
+                "content": "x",
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [{"type": 2, "style": 1, "label": "ok", "custom_id": "a"}],
+                    }
+                ]
+                * 6,
+            },
+            "components",
+        ),
     ],
 )
 async def test_message_limits_answer_invalid_form_body(
@@ -52,9 +70,10 @@ async def test_message_limits_answer_invalid_form_body(
 ) -> None:
     url = f"{local.api_base}/channels/{world.channel('general').id}/messages"
     headers = {"Authorization": f"Bot {local.token}"}
-    async with aiohttp.ClientSession() as session, session.post(
-        url, json=payload, headers=headers
-    ) as answer:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=payload, headers=headers) as answer,
+    ):
         body = await answer.json()
     local.take_rejected()
     assert answer.status == 400 and body["code"] == 50035 and body["message"] == "Invalid Form Body"
@@ -115,9 +134,11 @@ async def test_one_response_per_interaction_and_token_checks(
     local.timing.token_lifetime, saved = 0.0, local.timing.token_lifetime
     try:
         hook = f"{local.api_base}/webhooks/{local.application_id}/{pending.token}"
-        async with aiohttp.ClientSession() as session:
-            async with session.post(hook, json={"content": "late"}) as answer:
-                assert answer.status == 401 and (await answer.json())["code"] == 50027
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(hook, json={"content": "late"}) as answer,
+        ):
+            assert answer.status == 401 and (await answer.json())["code"] == 50027
     finally:
         local.timing.token_lifetime = saved
     local.take_rejected()
@@ -128,18 +149,14 @@ async def test_the_bot_cannot_ban_the_owner_or_outrank_an_admin(
 ) -> None:
     guild = running.bot.get_guild(world.guild.id)
     for persona in ("owner", "admin"):
-        error = await _refused(
-            local, lambda p=persona: guild.ban(discord.Object(world.user(p).id))
-        )
+        error = await _refused(local, lambda p=persona: guild.ban(discord.Object(world.user(p).id)))
         assert isinstance(error, discord.Forbidden) and error.code == 50013
     member = await guild.fetch_member(world.user("admin").id)
     error = await _refused(local, lambda: member.timeout(discord.utils.utcnow()))
     assert error.code == 50013
 
 
-async def test_the_longest_article_stays_inside_every_limit(
-    d: Driver, app, tmp_path: Path
-) -> None:
+async def test_the_longest_article_stays_inside_every_limit(d: Driver, app, tmp_path: Path) -> None:
     from bot.articles.models import MAX_BODY, MAX_SUMMARY, MAX_TAGS, MAX_TITLE
 
     part = "## Part {n}\n" + "Gentle exercise helps many people with MS. " * 60

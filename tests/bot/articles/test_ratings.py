@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 from bot.app import App
 from bot.articles.models import ArticleInput
 from bot.articles.ratings import MAX_FEEDBACK
-from bot.console.shell import ConsoleSession
 from bot.errors import UserError
-from bot.replies import render_text
 from tests.bot.articles.conftest import service
 
 
@@ -104,33 +102,6 @@ async def test_privacy_export_and_erase(app: App) -> None:
     stats = await ratings.stats(article_id)
     assert (stats.count, stats.total) == (1, 5)
     assert (await app.privacy.export(77))["article_ratings"] == {"ratings": [], "feedback": []}
-
-
-async def test_console_commands_end_to_end(app: App) -> None:
-    session = ConsoleSession(app)
-
-    async def say(line: str) -> str:
-        return "\n".join(render_text(r) for r in await session.handle(line))
-
-    assert "Showing results for “weakness”" in await say("/article search weekness")
-    shown = await say("/article show mobility aids")
-    assert "not medical advice" in shown and "Page 1 of" in shown
-    assert "(part 1 of" in await say("/article show mobility-aids page:2")
-    assert "Sorry:" in await say("/article show mobility-aids page:two")
-    assert "You rated 4/5" in await say("/article rate five minutes on a bad day 4")
-    low = await say("/article rate mobility-aids 1 the tips were too general")
-    assert "feedback was passed" in low
-    assert "How could we improve" in await say("/article rate mobility-aids 2")
-    assert "1 to 5" in await say("/article rate mobility-aids 7")
-    assert "too general" in await say("/article feedback")
-    assert "is resolved" in await say("/article feedback resolve 1")
-    assert "Usage" in await say("/article feedback resolve x")
-    assert "Best rated" in await say("/article top")
-    assert "Articles tagged exercise" in await say("/article list exercise")
-    assert "not medical advice" in await say("/article share scams")
-    assert "Type a word" in await say("/article search")
-    session.context.permissions = frozenset()
-    assert "Manage Messages" in await say("/article feedback")
 
 
 async def test_rating_survives_when_title_changes(app: App) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.console.shell import ConsoleSession
 from bot.errors import UserError
 from bot.moderation.feature import service_of
 from bot.moderation.scan import run_scan
@@ -217,22 +216,6 @@ async def test_privacy_export_and_erase(app: App, service: ModerationService) ->
     assert counts["moderation"] == 2
     data = (await app.privacy.export(77))["moderation"]
     assert data == {"flags_about_your_messages": [], "reports_you_made": []}
-
-
-async def test_console_plain_message_and_commands(app: App) -> None:
-    session = ConsoleSession(app)
-    out = "\n".join(render_text(r) for r in await session.handle(SCAM))
-    assert "Would be flagged" in out and "phone number" in out
-    out = "\n".join(render_text(r) for r in await session.handle("Ocrevus went fine today"))
-    assert "Would not be flagged" in out
-    queue = render_text((await session.handle("/modqueue"))[0])
-    assert "1 open" in queue
-    check = render_text((await session.handle("/moderation check site dot com cure ms"))[0])
-    assert "dodge" in check
-    acted = render_text((await session.handle("/modact 1 dismiss"))[0])
-    assert "Dismissed" in acted
-    assert "already handled" in render_text((await session.handle("/modact 1 ban"))[0])
-    assert "last 30 days" in render_text((await session.handle("/modstats"))[0])
 
 
 def test_scan_jsonl_with_labels(tmp_path: Path, detector: object) -> None:
