@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from pathlib import Path
@@ -89,7 +90,8 @@ async def test_buttons_by_label_modals_field_by_field_and_images(tmp_path: Path)
     assert "How could we improve this article? (optional)" in out
     assert "bot in #article-feedback:" in out and "The tips were too vague" in out
     image = re.search(r"\[image: (\S+\.png)\] (.+)", out)
-    assert image is not None and Path(image[1]).exists() and "Calendar" in image[2]
+    assert image is not None and "Calendar" in image[2]
+    assert await asyncio.to_thread(Path(image[1]).exists)
 
 
 async def test_data_survives_a_restart_with_stable_ids(tmp_path: Path) -> None:
