@@ -14,7 +14,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from bot.console.parse import split
-from bot.local_discord.driver import CHANNEL, SUB_COMMAND, SUB_COMMAND_GROUP, InputError
+from bot.local_discord.options import CHANNEL, SUB_COMMAND, SUB_COMMAND_GROUP, InputError
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession

@@ -12,8 +12,9 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from bot.local_discord.driver import STRING, Driver, InputError
+from bot.local_discord.driver import Driver
 from bot.local_discord.model import Channel
+from bot.local_discord.options import STRING, InputError
 
 
 @dataclass

@@ -14,8 +14,8 @@ from bot.console.parse import parse
 from bot.console.render import NAMES as names
 from bot.console.render import Choice, choices_of, message_text
 from bot.local_discord import Driver, LocalDiscord, Shown, World
-from bot.local_discord.driver import InputError
 from bot.local_discord.model import LOADING, Message, Seen, User
+from bot.local_discord.options import InputError
 from bot.local_discord.world import PERSONAS
 
 Ask = Callable[[str], Awaitable[str | None]]

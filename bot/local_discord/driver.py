@@ -11,71 +11,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.local_discord import interactions, permissions
-from bot.local_discord.interactions import Pending
-from bot.local_discord.model import Channel, Command, Message, Seen, User
+from bot.local_discord.interactions import Pending, Shown
+from bot.local_discord.model import Channel, Command, Message, User
+from bot.local_discord.options import (
+    SUB_COMMAND,
+    SUB_COMMAND_GROUP,
+    InputError,
+    convert,
+)
 from bot.local_discord.rest import mentions_in
 from bot.local_discord.server import LocalDiscord
 from bot.local_discord.world import World
-
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
-SAFE_INTEGER = 2**53
-
-
-class InputError(ValueError):
-    """What Discord's client refuses before anything is sent (shown to the member as is)."""
-
-
-@dataclass
-class Shown:
-    """What appeared while one action ran."""
-
-    seen: list[Seen] = field(default_factory=list)
-    pending: Pending | None = None
-
-    @property
-    def messages(self) -> list[Message]:
-        unique: dict[int, Message] = {}
-        for item in self.seen:
-            if item.message is not None and item.kind in ("message", "edit"):
-                unique[item.message.id] = item.message
-        return list(unique.values())
-
-    @property
-    def reply(self) -> Message | None:
-        """The interaction's own answer (or the message it updated)."""
-        if self.pending is None:
-            return None
-        if self.pending.followups and self.pending.original is None:
-            return self.pending.followups[0]
-        return self.pending.original
-
-    @property
-    def followups(self) -> list[Message]:
-        return [] if self.pending is None else self.pending.followups
-
-    @property
-    def modal(self) -> dict[str, Any] | None:
-        return None if self.pending is None else self.pending.modal
-
-    @property
-    def failed(self) -> bool:
-        return self.pending is not None and self.pending.failed
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return [] if self.pending is None or self.pending.choices is None else self.pending.choices
-
-    def in_channel(self, channel: Channel) -> list[Message]:
-        return [m for m in self.messages if m.channel_id == channel.id]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(m.text() for m in self.messages)
 
 
 class Driver:
@@ -191,75 +140,6 @@ class Driver:
             raise InputError(f"/{' '.join([command.name, *path])} needs one of: {names}.")
         return command, path, options
 
-    def _convert(self, channel: Channel, option: dict[str, Any], raw: Any, resolved: dict) -> Any:
-        name, kind = option["name"], option["type"]
-        if kind in (INTEGER, NUMBER):
-            try:
-                value: Any = int(str(raw)) if kind == INTEGER else float(str(raw))
-            except ValueError:
-                raise InputError(f"{name}: please enter a number.") from None
-            low, high = option.get("min_value"), option.get("max_value")
-            if kind == INTEGER and not -SAFE_INTEGER < value < SAFE_INTEGER:
-                raise InputError(f"{name}: the number is too large.")
-            if low is not None and value < low:
-                raise InputError(f"{name}: the value must be at least {low}.")
-            if high is not None and value > high:
-                raise InputError(f"{name}: the value must be at most {high}.")
-        elif kind == BOOLEAN:
-            text = str(raw).lower()
-            if text not in ("true", "false", "yes", "no", "on", "off"):
-                raise InputError(f"{name}: choose True or False.")
-            value = text in ("true", "yes", "on")
-        elif kind == CHANNEL:
-            target = self._channel_option(channel, raw)
-            value = str(target.id)
-            resolved.setdefault("channels", {})[value] = target.payload() | {
-                "permissions": str(self.local.permissions_in(target, self.local.bot_user.id))
-            }
-        elif kind == USER:
-            user = self._user_option(raw)
-            value = str(user.id)
-            resolved.setdefault("users", {})[value] = user.payload()
-            guild = self.local.guilds.get(channel.guild_id or 0)
-            if guild is not None and user.id in guild.members:
-                resolved.setdefault("members", {})[value] = guild.members[user.id].payload(
-                    with_user=False
-                )
-        else:
-            value = str(raw)
-            low, high = option.get("min_length", 0), option.get("max_length", 6000)
-            if not low <= len(value) <= high:
-                raise InputError(f"{name}: {low} to {high} characters, please.")
-        choices = option.get("choices")
-        if choices:
-            match = [c for c in choices if str(c["value"]) == str(value) or c["name"] == str(raw)]
-            if not match:
-                names = ", ".join(c["name"] for c in choices)
-                raise InputError(f"{name}: choose one of {names}.")
-            value = match[0]["value"]
-        return value
-
-    def _channel_option(self, channel: Channel, raw: Any) -> Channel:
-        if isinstance(raw, Channel):
-            return raw
-        guild = self.local.guilds.get(channel.guild_id or 0)
-        try:
-            assert guild is not None
-            return self.local.channel_named(guild, str(raw))
-        except (AssertionError, KeyError):
-            raise InputError(f"There is no channel {raw} here.") from None
-
-    def _user_option(self, raw: Any) -> User:
-        if isinstance(raw, User):
-            return raw
-        text = str(raw).lstrip("@")
-        if text in self.world.users:
-            return self.world.users[text]
-        for user in self.local.users.values():
-            if user.name == text:
-                return user
-        raise InputError(f"There is no member called {raw}.")
-
     def _command_data(
         self,
         channel: Channel,
@@ -290,7 +170,7 @@ class Driver:
                     }
                 )
                 continue
-            value = self._convert(channel, option, values[name], resolved)
+            value = convert(self.local, self.world, channel, option, values[name], resolved)
             leaf.append({"name": name, "type": option["type"], "value": value})
         nested: list[dict[str, Any]] = leaf
         sub_options = command.data.get("options") or []

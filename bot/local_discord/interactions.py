@@ -74,6 +74,54 @@ class Pending:
         return (self.response_type is None and not self.failed) or self.loading
 
 
+@dataclass
+class Shown:
+    """What appeared while one action ran."""
+
+    seen: list[Seen] = field(default_factory=list)
+    pending: Pending | None = None
+
+    @property
+    def messages(self) -> list[Message]:
+        unique: dict[int, Message] = {}
+        for item in self.seen:
+            if item.message is not None and item.kind in ("message", "edit"):
+                unique[item.message.id] = item.message
+        return list(unique.values())
+
+    @property
+    def reply(self) -> Message | None:
+        """The interaction's own answer (or the message it updated)."""
+        if self.pending is None:
+            return None
+        if self.pending.followups and self.pending.original is None:
+            return self.pending.followups[0]
+        return self.pending.original
+
+    @property
+    def followups(self) -> list[Message]:
+        return [] if self.pending is None else self.pending.followups
+
+    @property
+    def modal(self) -> dict[str, Any] | None:
+        return None if self.pending is None else self.pending.modal
+
+    @property
+    def failed(self) -> bool:
+        return self.pending is not None and self.pending.failed
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return [] if self.pending is None or self.pending.choices is None else self.pending.choices
+
+    def in_channel(self, channel: Channel) -> list[Message]:
+        return [m for m in self.messages if m.channel_id == channel.id]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text() for m in self.messages)
+
+
 def create(
     local: LocalDiscord,
     kind: int,

@@ -30,9 +30,8 @@ from bot.app import App
 from bot.local_discord import Driver, LocalDiscord, World, build_world
 from bot.local_discord.runner import RunningBot, start_bot
 from bot.local_discord.server import Timing
-from bot.settings import Settings
+from tests.e2e.settings import e2e_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 #: A loaded, shared machine can be slow: the suite's deadline is generous unless set; the
 #: test that proves the 3-second rule sets its own.
 FIRST_RESPONSE = float(os.environ.get("E2E_FIRST_RESPONSE_SECONDS", "10"))
@@ -49,15 +48,6 @@ class Clock:
 
     def shift(self, delta: timedelta) -> None:
         self.offset += delta
-
-
-def e2e_settings(folder: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        database_path=folder / "e2e.sqlite3",
-        articles_dir=ROOT / "data" / "articles",
-        moderation_rules_dir=ROOT / "data" / "moderation",
-        _env_file=None,
-    )
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

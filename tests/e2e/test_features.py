@@ -91,7 +91,7 @@ async def test_join_then_check_in_from_the_reminder_dm(
 
 
 async def test_checkin_options_are_checked_like_discord_does(d: Driver) -> None:
-    from bot.local_discord.driver import InputError
+    from bot.local_discord.options import InputError
 
     with pytest.raises(InputError, match="at most 365"):
         await d.run("/modstats", {"days": 400}, who="moderator")
@@ -125,6 +125,14 @@ async def test_mydata_export_and_delete(d: Driver, world: World, app) -> None:
     assert "Your data is erased" in erased.text
     after = json.loads(await app.privacy.export_json(world.user("member").id))
     assert "4" not in json.dumps(after.get("article_ratings", after))
+
+
+async def test_mydata_delete_cancel_erases_nothing(d: Driver, world: World, app) -> None:
+    await d.run("/article rate", {"article": "mobility-aids", "stars": 4}, who="member")
+    asked = await d.run("/mydata delete", who="member")
+    cancelled = await d.click(asked.reply, "Cancel", who="member")
+    assert "Nothing was erased." in cancelled.text
+    assert "4" in (await app.privacy.export_json(world.user("member").id)).decode()
 
 
 async def test_export_falls_back_to_private_reply_when_dms_are_closed(

@@ -213,3 +213,5 @@ async def test_help_lists_every_command_the_bot_synced(d: Driver, local: LocalDi
     mention = await d.post("general", "member", f"<@{local.bot_user.id}> help")
     [answer] = [m for m in mention.messages if m.author.id == local.bot_user.id]
     assert "What I can do" in answer.text()
+    ordinary = await d.post("general", "member", "good morning everyone, rough night with spasms")
+    assert [m.author.id for m in ordinary.messages] == [d.user("member").id]  # no answer

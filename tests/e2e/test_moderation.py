@@ -102,7 +102,7 @@ async def test_old_cards_work_after_a_restart(
 ) -> None:
     from bot.app import App
     from bot.local_discord.runner import start_bot
-    from tests.e2e.conftest import e2e_settings
+    from tests.e2e.settings import e2e_settings
 
     scam, card = await flag_a_scam(d)
     await running.stop()

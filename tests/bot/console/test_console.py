@@ -8,24 +8,13 @@ import re
 from pathlib import Path
 
 from bot.console.shell import run_console
-from bot.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def console_settings(tmp_path: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        database_path=tmp_path / "console.sqlite3",
-        articles_dir=ROOT / "data" / "articles",
-        moderation_rules_dir=ROOT / "data" / "moderation",
-        _env_file=None,
-    )
+from tests.e2e.settings import ROOT, e2e_settings
 
 
 async def run_lines(tmp_path: Path, *lines: str) -> str:
     out = io.StringIO()
     code = await run_console(
-        console_settings(tmp_path),
+        e2e_settings(tmp_path, "console.sqlite3"),
         io.StringIO("".join(f"{line}\n" for line in lines)),
         out,
         interactive=False,
