@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.app import App
 from bot.errors import UserError
 from bot.moderation import review_store
-from bot.moderation.feature import service_of
 from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
-from bot.settings import Settings
+from tests.bot.moderation.conftest import SlowAction
 from tests.bot.streaks.conftest import MovableClock
 
 SCAM = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
 MODS = frozenset({"manage_messages", "moderate_members", "ban_members"})
 GUILD = 1
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(datetime(2026, 5, 4, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def capp(settings: Settings, clock: MovableClock) -> AsyncIterator[App]:
-    app = App(settings, clock=clock)
-    async with app:
-        yield app
-
-
-@pytest.fixture
-def service(capp: App) -> ModerationService:
-    return service_of(capp)
 
 
 async def new_flag(service: ModerationService, message_id: int = 500) -> Flag:
@@ -55,7 +36,7 @@ async def decisions(app: App) -> list[tuple[str, int]]:
 
 
 async def test_dismiss_and_delete_together_only_one_acts(
-    capp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     """The issue's race: Dismiss won, yet the message was deleted anyway in 2 of 4 runs."""
     for run in range(12):
@@ -80,7 +61,7 @@ async def test_dismiss_and_delete_together_only_one_acts(
         final = await service.flag(GUILD, flag.id)
         # The message is deleted on Discord exactly when Delete is the recorded decision.
         assert (final.status == "deleted") == bool(deleted_on_discord)
-        rows = await capp.db.fetchall(
+        rows = await clocked_app.db.fetchall(
             "SELECT action FROM moderation_decisions WHERE flag_id = ?", (flag.id,)
         )
         assert [row["action"] for row in rows] == [final.status]
@@ -88,27 +69,22 @@ async def test_dismiss_and_delete_together_only_one_acts(
 
 async def test_second_moderator_is_told_who_is_acting(service: ModerationService) -> None:
     flag = await new_flag(service)
-    started, finish = asyncio.Event(), asyncio.Event()
-
-    async def slow_ban(claimed: Flag) -> str:
-        started.set()
-        await finish.wait()
-        return ""
+    slow_ban = SlowAction()
 
     first = asyncio.create_task(
         service.act(GUILD, flag.id, "dismiss", moderator_id=9, permissions=MODS, perform=slow_ban)
     )
-    await started.wait()
+    await slow_ban.started.wait()
     with pytest.raises(UserError, match=r"<@9> is acting on flag #\d+ right now"):
         await service.act(GUILD, flag.id, "delete", moderator_id=10, permissions=MODS)
-    finish.set()
+    slow_ban.finish.set()
     assert (await first).status == "dismissed"
     with pytest.raises(UserError, match="already handled by <@9>"):
         await service.act(GUILD, flag.id, "delete", moderator_id=10, permissions=MODS)
 
 
 async def test_failed_discord_action_releases_the_claim(
-    capp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     flag = await new_flag(service)
 
@@ -121,17 +97,17 @@ async def test_failed_discord_action_releases_the_claim(
         )
     again = await service.flag(GUILD, flag.id)
     assert again.is_open and again.claimed_by is None
-    assert await decisions(capp) == []  # nothing happened, nothing recorded
+    assert await decisions(clocked_app) == []  # nothing happened, nothing recorded
     done = await service.act(GUILD, flag.id, "dismiss", moderator_id=10, permissions=MODS)
     assert done.status == "dismissed"
 
 
 async def test_abandoned_claim_goes_stale(
-    capp: App, service: ModerationService, clock: MovableClock
+    clocked_app: App, service: ModerationService, clock: MovableClock
 ) -> None:
     flag = await new_flag(service)
     stale = clock.now - timedelta(minutes=1)
-    taken = await review_store.claim(capp.db, flag.id, GUILD, 9, clock.now, stale)
+    taken = await review_store.claim(clocked_app.db, flag.id, GUILD, 9, clock.now, stale)
     assert taken.claimed  # ...and the process died before finishing
     with pytest.raises(UserError, match="acting on"):
         await service.act(GUILD, flag.id, "dismiss", moderator_id=10, permissions=MODS)
@@ -141,48 +117,38 @@ async def test_abandoned_claim_goes_stale(
 
 
 async def test_decision_is_never_lost_when_a_stale_claim_was_taken_over(
-    capp: App, service: ModerationService, clock: MovableClock
+    clocked_app: App, service: ModerationService, clock: MovableClock
 ) -> None:
     flag = await new_flag(service)
-    started, finish = asyncio.Event(), asyncio.Event()
-
-    async def very_slow_delete(claimed: Flag) -> str:
-        started.set()
-        await finish.wait()
-        return ""
+    very_slow_delete = SlowAction()
 
     slow = asyncio.create_task(
         service.act(
             GUILD, flag.id, "delete", moderator_id=9, permissions=MODS, perform=very_slow_delete
         )
     )
-    await started.wait()
+    await very_slow_delete.started.wait()
     clock.now += timedelta(minutes=5)
     await service.act(GUILD, flag.id, "dismiss", moderator_id=10, permissions=MODS)
-    finish.set()
+    very_slow_delete.finish.set()
     result = await slow
     assert result.status == "dismissed"  # the flag keeps the decision that closed it
-    assert sorted(await decisions(capp)) == [("deleted", 9), ("dismissed", 10)]
+    assert sorted(await decisions(clocked_app)) == [("deleted", 9), ("dismissed", 10)]
 
 
 async def test_card_refresh_stays_off_a_flag_a_moderator_holds(
     service: ModerationService,
 ) -> None:
     flag = await new_flag(service)
-    started, finish = asyncio.Event(), asyncio.Event()
-
-    async def slow(claimed: Flag) -> str:
-        started.set()
-        await finish.wait()
-        return ""
+    slow = SlowAction()
 
     acting = asyncio.create_task(
         service.act(GUILD, flag.id, "delete", moderator_id=9, permissions=MODS, perform=slow)
     )
-    await started.wait()
+    await slow.started.wait()
     async with service.card_refresh(GUILD, flag.id) as fresh:
         assert fresh is None  # a merged report must not re-render the card now
-    finish.set()
+    slow.finish.set()
     await acting
     async with service.card_refresh(GUILD, flag.id) as fresh:
         assert fresh is None  # closed: the decision's card stands

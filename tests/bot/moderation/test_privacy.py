@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,12 +11,10 @@ from bot.app import App
 from bot.errors import UserError
 from bot.moderation import rules_store
 from bot.moderation.authority import Standing
-from bot.moderation.feature import service_of
 from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import render_text
-from bot.settings import Settings
 from tests.bot.streaks.conftest import MovableClock
 
 SCAM = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
@@ -34,23 +31,6 @@ STANDING = Standing(
     target_top_role=0,
     target_is_moderator=False,
 )
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(datetime(2026, 5, 4, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def papp(settings: Settings, clock: MovableClock) -> AsyncIterator[App]:
-    app = App(settings, clock=clock)
-    async with app:
-        yield app
-
-
-@pytest.fixture
-def service(papp: App) -> ModerationService:
-    return service_of(papp)
 
 
 async def scam_flag(
@@ -99,15 +79,15 @@ async def everything_about(app: App, flag_id: int) -> str:
 
 # -- evidence (issue 11, item 5) ---------------------------------------------------------------
 async def test_flagged_author_cannot_wipe_open_evidence(
-    papp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     flag = await scam_flag(service)
-    await papp.privacy.erase(SCAMMER)
+    await clocked_app.privacy.erase(SCAMMER)
     kept = await service.flag(GUILD, flag.id)
     assert kept.author_id == SCAMMER and kept.content == SCAM and kept.erase_requested
     assert "(erased" not in render_text(service.card(kept))
     assert "Kept as evidence" in render_text(service.details(kept))
-    export = (await papp.privacy.export(SCAMMER))["moderation"]["flags_about_your_messages"]
+    export = (await clocked_app.privacy.export(SCAMMER))["moderation"]["flags_about_your_messages"]
     assert export[0]["erase_requested"] is True  # the member sees what is kept, and why
     # Ban still acts on the real author, and only then is the flag anonymised.
     banned_ids: list[int] = []
@@ -128,19 +108,19 @@ async def test_flagged_author_cannot_wipe_open_evidence(
     assert banned_ids == [SCAMMER]
     assert done.status == "banned" and done.author_id == 0 and done.content is None
     assert done.redacted == "erased"
-    stored = await everything_about(papp, flag.id)
+    stored = await everything_about(clocked_app, flag.id)
     assert str(SCAMMER) not in stored and PHONE not in stored and "Okoh" not in stored
     assert [f.id for f in await service.cards_to_redact()] == []  # no card was posted
 
 
 async def test_ban_and_timeout_refuse_an_erased_author(
-    papp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     flag = await scam_flag(service)
     await service.act(GUILD, flag.id, "dismiss", moderator_id=MOD, permissions=MODS)
-    await papp.privacy.erase(SCAMMER)  # decided: anonymised at once
+    await clocked_app.privacy.erase(SCAMMER)  # decided: anonymised at once
     # An edit reopens nothing here (same text); a stale row with author 0 must never be acted on.
-    await papp.db.execute_write(
+    await clocked_app.db.execute_write(
         "UPDATE moderation_flags SET status = 'open', closed_at = NULL WHERE id = ?", (flag.id,)
     )
     for action in ("ban", "timeout"):
@@ -151,36 +131,38 @@ async def test_ban_and_timeout_refuse_an_erased_author(
 
 
 async def test_decided_flags_about_a_member_are_anonymised_on_delete(
-    papp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     flag = await scam_flag(service)
     await service.set_card(flag.id, 700, 701)
     await service.act(GUILD, flag.id, "delete", moderator_id=MOD, permissions=MODS)
-    erasure = await papp.privacy.erase(SCAMMER)
+    erasure = await clocked_app.privacy.erase(SCAMMER)
     assert erasure["moderation"] >= 1
     gone = await service.flag(GUILD, flag.id)
     assert gone.author_id == 0 and gone.author_name == "" and gone.content is None
     assert gone.author_joined_at is None and gone.report_count == 1  # statistics stay
     assert all("matched" not in reason for reason in gone.reasons)
     assert {reason["signal"] for reason in gone.reasons} >= {"contact", "testimonial"}
-    stored = await everything_about(papp, flag.id)
+    stored = await everything_about(clocked_app, flag.id)
     assert PHONE not in stored and "WhatsApp on" not in stored and "money" not in stored
     card = render_text(service.card(gone))
     assert "erased at the author's request" in card and PHONE not in card
     assert [f.id for f in await service.cards_to_redact()] == [flag.id]
 
 
-async def test_reporter_delete_removes_their_reports(papp: App, service: ModerationService) -> None:
+async def test_reporter_delete_removes_their_reports(
+    clocked_app: App, service: ModerationService
+) -> None:
     flag = await scam_flag(service)
     assert flag.report_count == 1
-    await papp.privacy.erase(REPORTER)
+    await clocked_app.privacy.erase(REPORTER)
     again = await service.flag(GUILD, flag.id)
     assert again.report_count == 0 and again.report_reasons == []
-    assert str(REPORTER) not in await everything_about(papp, flag.id)
+    assert str(REPORTER) not in await everything_about(clocked_app, flag.id)
 
 
 async def test_moderator_delete_leaves_a_per_server_pseudonym(
-    papp: App, service: ModerationService, clock: MovableClock
+    clocked_app: App, service: ModerationService, clock: MovableClock
 ) -> None:
     one = await scam_flag(service, 501)
     two = await scam_flag(service, 502)
@@ -188,11 +170,13 @@ async def test_moderator_delete_leaves_a_per_server_pseudonym(
     await service.act(GUILD, one.id, "delete", moderator_id=MOD, permissions=MODS)
     await service.act(GUILD, two.id, "dismiss", moderator_id=MOD, permissions=MODS)
     await service.act(2, other_server.id, "dismiss", moderator_id=MOD, permissions=MODS)
-    await rules_store.add_guild_rule(papp.db, GUILD, "trusted_domain", "x.org", MOD, clock.now)
+    await rules_store.add_guild_rule(
+        clocked_app.db, GUILD, "trusted_domain", "x.org", MOD, clock.now
+    )
     other_mod = await scam_flag(service, 504)
     await service.act(GUILD, other_mod.id, "dismiss", moderator_id=10, permissions=MODS)
 
-    exported = (await papp.privacy.export(MOD))["moderation"]
+    exported = (await clocked_app.privacy.export(MOD))["moderation"]
     assert len(exported["decisions_you_made"]) == 3
     assert {f["flag_id"] for f in exported["flags_you_closed"]} == {
         str(one.id),
@@ -201,15 +185,15 @@ async def test_moderator_delete_leaves_a_per_server_pseudonym(
     }
     assert exported["rules_you_added"][0]["value"] == "x.org"
 
-    await papp.privacy.erase(MOD)
+    await clocked_app.privacy.erase(MOD)
     for table, column in (
         ("moderation_decisions", "moderator_id"),
         ("moderation_flags", "closed_by"),
         ("moderation_guild_rules", "added_by"),
     ):
-        ids = await papp.db.fetchall(f"SELECT guild_id, {column} AS who FROM {table}")
+        ids = await clocked_app.db.fetchall(f"SELECT guild_id, {column} AS who FROM {table}")
         assert MOD not in [r["who"] for r in ids], table
-    decided = await papp.db.fetchall(
+    decided = await clocked_app.db.fetchall(
         "SELECT guild_id, moderator_id FROM moderation_decisions ORDER BY id"
     )
     # The same pseudonym for both decisions on server 1; server 2 has its own numbering;
@@ -222,25 +206,25 @@ async def test_moderator_delete_leaves_a_per_server_pseudonym(
     ]
     closed = await service.flag(GUILD, one.id)
     assert "a former moderator (1)" in render_text(service.card(closed))
-    assert (await papp.privacy.export(MOD))["moderation"]["decisions_you_made"] == []
+    assert (await clocked_app.privacy.export(MOD))["moderation"]["decisions_you_made"] == []
 
 
 # -- retention (issue 11, item 6) --------------------------------------------------------------
 async def test_retention_removes_every_personal_trace_and_queues_the_cards(
-    papp: App, service: ModerationService, clock: MovableClock
+    clocked_app: App, service: ModerationService, clock: MovableClock
 ) -> None:
     flag = await scam_flag(service)
     await service.set_card(flag.id, 700, 701)
     decided = await scam_flag(service, 600)
     await service.set_card(decided.id, 700, 702)
     await service.act(GUILD, decided.id, "delete", moderator_id=MOD, permissions=MODS)
-    days = papp.settings.moderation_retention_days
+    days = clocked_app.settings.moderation_retention_days
     clock.now += timedelta(days=days - 1)
     assert await service.purge_expired() == 0
     clock.now += timedelta(days=2)
     assert await service.purge_expired() == 2
     for flag_id in (flag.id, decided.id):
-        stored = await everything_about(papp, flag_id)
+        stored = await everything_about(clocked_app, flag_id)
         for trace in (PHONE, "cured me", "contact him on", "Okoh", "money", str(SCAMMER)):
             assert trace not in stored, trace
         assert str(REPORTER) not in stored
@@ -262,10 +246,10 @@ async def test_retention_removes_every_personal_trace_and_queues_the_cards(
 
 
 async def test_a_report_on_an_expired_open_flag_brings_its_text_back(
-    papp: App, service: ModerationService, clock: MovableClock
+    clocked_app: App, service: ModerationService, clock: MovableClock
 ) -> None:
     flag = await scam_flag(service)
-    clock.now += timedelta(days=papp.settings.moderation_retention_days + 1)
+    clock.now += timedelta(days=clocked_app.settings.moderation_retention_days + 1)
     await service.purge_expired()
     again, _, _ = await service.report(
         guild_id=GUILD,
@@ -281,19 +265,19 @@ async def test_a_report_on_an_expired_open_flag_brings_its_text_back(
 
 
 async def test_export_shows_everything_stored_about_the_member(
-    papp: App, service: ModerationService
+    clocked_app: App, service: ModerationService
 ) -> None:
     flag = await scam_flag(service)
-    data = json.loads(await papp.privacy.export_json(SCAMMER))["moderation"]
+    data = json.loads(await clocked_app.privacy.export_json(SCAMMER))["moderation"]
     mine = data["flags_about_your_messages"][0]
     assert mine["content"] == SCAM and mine["author_name"] == "Dr Okoh"
     assert mine["author_joined_at"].startswith("2026-05-01T00:00:00")
     assert mine["message_id"] == "500" and mine["hidden"] is False
     assert mine["report_count"] == 1
     assert "he asked me for money" not in json.dumps(data)  # reporters are protected
-    reporter = json.loads(await papp.privacy.export_json(REPORTER))["moderation"]
+    reporter = json.loads(await clocked_app.privacy.export_json(REPORTER))["moderation"]
     assert reporter["reports_you_made"][0]["reason"] == "he asked me for money on WhatsApp"
     await service.act(GUILD, flag.id, "dismiss", moderator_id=MOD, permissions=MODS)
-    moderator = json.loads(await papp.privacy.export_json(MOD))["moderation"]
+    moderator = json.loads(await clocked_app.privacy.export_json(MOD))["moderation"]
     assert moderator["decisions_you_made"][0]["action"] == "dismissed"
     assert moderator["flags_you_closed"][0]["flag_id"] == str(flag.id)
