@@ -131,8 +131,6 @@ def flag_card(flag: Flag, now: datetime, retention_days: int) -> Reply:
         )
     )
     reply.footer = f"Flag {flag.id} · found {_time(flag.created_at)} · Details: all reasons"
-    if flag.is_open:
-        reply.actions = list(CARD_ACTIONS)
     return reply
 
 

@@ -197,8 +197,6 @@ async def test_retention_purges_text(settings: object) -> None:
         assert flag.content is None and "text removed" in render_text(service.card(flag))
 
 
-
-
 def test_scan_jsonl_with_labels(tmp_path: Path, detector: object) -> None:
     rows = [
         {"id": "a", "text": SCAM, "label": "spam", "split": "dev"},
