@@ -1,7 +1,7 @@
 """The "your data" feature: its title for /help, log protection, and the server-settings section.
 
 Every feature registers its own export/erase section with ``app.privacy``; the Discord side is
-``cogs/mydata.py``. The erase summary lives in ``bot/privacy/registry.py``.
+``cogs/mydata.py``; the registry and the erase summary are in ``bot/privacy/registry.py``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from bot.app import App, Feature
 from bot.guild_config import privacy_store as config_privacy
 from bot.privacy import PrivacySection
 from bot.privacy.logs import protect_logs
-from bot.privacy.registry import erase_summary
-
-__all__ = ["FEATURE", "erase_summary"]
 
 
 def register(app: App) -> None:
