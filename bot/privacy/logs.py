@@ -29,7 +29,8 @@ from typing import Any
 
 #: Loggers whose records carry payloads (message text, request bodies, SQL parameters).
 PAYLOAD_LOGGERS = ("discord", "aiosqlite")
-_SAFE_WORD = re.compile(r"[A-Z0-9_./:-]{0,64}")
+#: Event, method and handler names, session ids, bucket hashes: one word, no spaces or quotes.
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_./:-]{0,64}")
 _URL = re.compile(r"(?:https?|wss?)://\S{0,500}")
 #: Interaction and webhook tokens in URL paths: long opaque segments.
 _TOKEN = re.compile(r"/[A-Za-z0-9_.\-]{40,}")

@@ -227,3 +227,12 @@ def test_safe_errors_keep_their_message() -> None:
         )
     sanitise(record)
     assert record.exc_info is not None and "no such table" in str(record.exc_info[1])
+
+
+def test_names_and_numbers_stay_readable() -> None:
+    record = raw_record("discord.client", "Ignoring exception in %s (shard %s)", "on_message", 3)
+    sanitise(record)
+    assert record.getMessage() == "Ignoring exception in on_message (shard 3)"
+    spaced = raw_record("discord.client", "%s", "two words")
+    sanitise(spaced)
+    assert spaced.getMessage() == "<text, 9 chars>"
