@@ -16,13 +16,17 @@ SCAM = (
 )
 
 
-async def flag_a_scam(d: Driver, author: str = "member") -> tuple[Message, Message]:
-    """Set the review channel, post a scam; return (the scam, its card in #mod-review)."""
+async def use_review_channel(d: Driver) -> None:
     await d.run(
         "/config channel",
         {"option": "moderation_review_channel", "channel": "#mod-review"},
         who="owner",
     )
+
+
+async def flag_a_scam(d: Driver, author: str = "member") -> tuple[Message, Message]:
+    """Set the review channel, post a scam; return (the scam, its card in #mod-review)."""
+    await use_review_channel(d)
     shown = await d.post("general", author, SCAM)
     [scam] = shown.in_channel(d.channel("general"))
     review = d.channel("mod-review")
@@ -82,11 +86,7 @@ async def test_ban_asks_to_confirm(d: Driver, world: World) -> None:
 
 
 async def test_report_to_moderators_from_the_message_menu(d: Driver, world: World) -> None:
-    await d.run(
-        "/config channel",
-        {"option": "moderation_review_channel", "channel": "#mod-review"},
-        who="owner",
-    )
+    await use_review_channel(d)
     [message] = (await d.post("general", "admin", "Selling my old wheelchair, DM me")).messages
     opened = await d.menu("Report to moderators", message, who="member")
     assert opened.modal is not None and opened.modal["title"] == "Report to moderators"

@@ -11,17 +11,13 @@ import pytest
 from bot.local_discord import Driver, LocalDiscord, World
 from bot.local_discord.model import Role
 from bot.local_discord.server import INTENT_GUILDS
-from tests.e2e.test_moderation import card_buttons, flag_a_scam
+from tests.e2e.test_moderation import card_buttons, flag_a_scam, use_review_channel
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_a_reported_admin_is_never_banned_through_the_bot(d: Driver, world: World) -> None:
-    await d.run(
-        "/config channel",
-        {"option": "moderation_review_channel", "channel": "#mod-review"},
-        who="owner",
-    )
+    await use_review_channel(d)
     [message] = (await d.post("general", "admin", "Everyone, read the rules again")).messages
     opened = await d.menu("Report to moderators", message, who="member")
     thanked = await d.submit_modal(opened, ["rude"])
