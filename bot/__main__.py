@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.app import App, discover_features
 from bot.errors import ConfigurationError
+from bot.privacy.logs import protect_logs
 from bot.settings import Settings, load_settings
 from bot.storage import DatabaseTooNewError
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    protect_logs()  # before anything logs: no member words in the log, at any level
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", _run)

@@ -14,10 +14,11 @@ import discord
 from bot.articles import render
 from bot.articles.feature import FEEDBACK_CHANNEL_KEY, service_of
 from bot.articles.models import Article
-from bot.articles.ratings import MAX_FEEDBACK, Feedback, RatingOutcome
+from bot.articles.ratings import EDITOR_PERMISSION, MAX_FEEDBACK, Feedback, RatingOutcome
 from bot.articles.service import ArticleService
 from bot.replies import Reply, Tone
 from cogs._errors import handle_interaction_error
+from cogs._permissions import require_here
 from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed, respond
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,8 @@ class FeedbackResolveView(OwnerOnlyView):
         self.add_item(select)
 
     async def _resolve(self, interaction: discord.Interaction) -> None:
+        # Checked again at this click: the menu must not outlive the editor's permission.
+        require_here(interaction, EDITOR_PERMISSION)
         item = await service_for(interaction).ratings.resolve_feedback(
             interaction.guild_id, int(self.select.values[0]), interaction.user.id
         )

@@ -63,7 +63,8 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
         else:
             await interaction.response.send_message(message, ephemeral=True)
     except discord.HTTPException:
-        log.warning("Could not tell the member about an error: %s", message)
+        # Not the message itself: it may quote what the member typed.
+        log.warning("Could not tell the member about an error (%d chars)", len(message))
 
 
 async def on_app_command_error(

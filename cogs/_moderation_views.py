@@ -3,47 +3,49 @@
 Split from ``cogs/moderation.py`` (which keeps the cog, its listeners and commands); the leading
 underscore keeps this module from being loaded as an extension. Card buttons are DynamicItems
 whose custom_id carries the flag id, so they keep working after a restart.
+
+Thin: this module only gathers facts from discord.py (permissions in the channel where the
+action happens, role positions, the owner) into a ``Standing``; ``ModerationService`` decides,
+claims the flag, runs the Discord action passed to it, and records the decision.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.errors import UserError
+from bot.moderation.authority import MEMBER_ACTIONS
 from bot.moderation.feature import service_of
 from bot.moderation.service import TIMEOUTS, ModerationService
 from bot.moderation.store import Flag
+from bot.permissions import require_permission
 from cogs._errors import handle_interaction_error
-from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed
+from cogs._moderation_facts import Facts, MemberPerform, actor_permissions, gather
+from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed, respond
 
 if TYPE_CHECKING:
     from cogs.moderation import Moderation
 
 log = logging.getLogger(__name__)
 
-PERMISSION_NAMES = ("manage_messages", "moderate_members", "ban_members", "administrator")
 BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "delete": ("Delete message", discord.ButtonStyle.danger),
     "dismiss": ("Dismiss (not spam)", discord.ButtonStyle.secondary),
     "timeout": ("Timeout author", discord.ButtonStyle.primary),
     "ban": ("Ban author", discord.ButtonStyle.danger),
     "restore": ("Restore message", discord.ButtonStyle.success),
+    "details": ("Details", discord.ButtonStyle.secondary),
 }
-
-
-def permission_names(user: Any) -> frozenset[str]:
-    perms = getattr(user, "guild_permissions", None)
-    if perms is None:
-        return frozenset()
-    return frozenset(name for name in PERMISSION_NAMES if getattr(perms, name, False))
 
 
 class FlagButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"modflag:(?P<action>delete|dismiss|timeout|ban|restore):(?P<flag_id>[0-9]{1,19})",
+    template=r"modflag:(?P<action>delete|dismiss|timeout|ban|restore|details):"
+    r"(?P<flag_id>[0-9]{1,19})",
 ):
     def __init__(self, action: str, flag_id: int) -> None:
         label, style = BUTTONS[action]
@@ -69,14 +71,13 @@ class FlagButton(
             await handle_interaction_error(interaction, error)
 
 
-def card_view(flag: Flag) -> discord.ui.View | None:
-    if not flag.is_open:
-        return None
+def card_view(flag: Flag) -> discord.ui.View:
+    """Decision buttons while the flag is open; Details always (the record stays readable)."""
     view = discord.ui.View(timeout=None)
-    actions = ["delete", "dismiss", "timeout", "ban"]
-    if flag.hidden:
-        actions = ["restore", "dismiss", "timeout", "ban"]
-    for action in actions:
+    actions: list[str] = []
+    if flag.is_open:
+        actions = ["restore" if flag.hidden else "delete", "dismiss", "timeout", "ban"]
+    for action in [*actions, "details"]:
         view.add_item(FlagButton(action, flag.id))
     return view
 
@@ -91,41 +92,63 @@ async def guild_context(interaction: discord.Interaction) -> tuple[ModerationSer
     return service_of(app_of(interaction)), interaction.guild_id
 
 
+# -- the card buttons --------------------------------------------------------------------------
 async def flag_action(interaction: discord.Interaction, action: str, flag_id: int) -> None:
     service, guild_id = await guild_context(interaction)
-    permissions = permission_names(interaction.user)
-    service.require(permissions, action)  # server-side, whatever the client showed
-    flag = await service.ensure_open(guild_id, flag_id)
-    if action == "timeout":
-        view = TimeoutView(interaction.user.id, flag.id, interaction.message)
-        await interaction.response.send_message(
-            f"How long should <@{flag.author_id}> be timed out?", view=view, ephemeral=True
-        )
+    flag = await service.flag(guild_id, flag_id)
+    if action == "details":
+        require_permission(actor_permissions(interaction, flag, action), "manage_messages")
+        await respond(interaction, service.details(flag), private=True)
         return
-    if action == "ban":
-        view = BanConfirmView(interaction.user.id, flag.id, interaction.message)
+    facts = await gather(interaction, flag, action)
+    moderator_id = interaction.user.id
+    if action in MEMBER_ACTIONS:
+        # Refuse at once when the rank or permission is missing; the follow-up checks again.
+        flag = await service.check_action(
+            guild_id,
+            flag_id,
+            action,
+            moderator_id=moderator_id,
+            permissions=facts.permissions,
+            standing=facts.standing,
+        )
+        await _ask_member_action(interaction, action, flag)
+        return
+    guild = interaction.guild
+
+    async def perform(claimed: Flag) -> str:
+        if action == "delete":
+            return await _delete_message(guild, claimed)
+        if action == "restore":
+            return await _restore_message(guild, claimed)
+        return ""
+
+    flag = await service.act(
+        guild_id,
+        flag_id,
+        action,
+        moderator_id=moderator_id,
+        permissions=facts.permissions,
+        standing=facts.standing,
+        perform=perform,
+    )
+    await interaction.response.edit_message(embed=card_embed(service, flag), view=card_view(flag))
+    await _offer_rules(interaction, flag, action)
+
+
+async def _ask_member_action(interaction: discord.Interaction, action: str, flag: Flag) -> None:
+    if action == "timeout":
         await interaction.response.send_message(
-            f"Ban <@{flag.author_id}> from the server? Their messages of the last day are "
-            "removed too.",
-            view=view,
+            f"How long should <@{flag.author_id}> be timed out?",
+            view=TimeoutView(interaction.user.id, flag.id, interaction.message),
             ephemeral=True,
         )
         return
-    detail = ""
-    if action == "delete":
-        detail = await _delete_message(interaction.guild, flag)
-    elif action == "restore":
-        detail = await _restore_message(interaction.guild, flag)
-    flag = await service.act(
-        guild_id,
-        flag.id,
-        action,
-        moderator_id=interaction.user.id,
-        permissions=permissions,
-        detail=detail,
+    await interaction.response.send_message(
+        f"Ban <@{flag.author_id}> from the server? Their messages of the last day are removed too.",
+        view=BanConfirmView(interaction.user.id, flag.id, interaction.message),
+        ephemeral=True,
     )
-    await interaction.response.edit_message(embed=card_embed(service, flag), view=None)
-    await _offer_rules(interaction, flag, action)
 
 
 async def _delete_message(guild: Any, flag: Flag) -> str:
@@ -195,6 +218,8 @@ class RuleSelect(discord.ui.Select[Any]):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         service, guild_id = await guild_context(interaction)
+        flag = await service.flag(guild_id, self.flag_id)
+        permissions = actor_permissions(interaction, flag, "dismiss")  # read at this click
         replies = []
         for index in self.values:
             kind, value = self.choices[int(index)]
@@ -204,7 +229,7 @@ class RuleSelect(discord.ui.Select[Any]):
                     kind,
                     value,
                     moderator_id=interaction.user.id,
-                    permissions=permission_names(interaction.user),
+                    permissions=permissions,
                     flag_id=self.flag_id,
                 )
             )
@@ -237,30 +262,22 @@ class TimeoutSelect(discord.ui.Select[Any]):
         self.card = card
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        service, guild_id = await guild_context(interaction)
-        permissions = permission_names(interaction.user)
-        service.require(permissions, "timeout")
-        flag = await service.ensure_open(guild_id, self.flag_id)
         label = self.values[0]
-        member = interaction.guild.get_member(flag.author_id)  # type: ignore[union-attr]
-        if member is None:
-            try:
-                member = await interaction.guild.fetch_member(flag.author_id)  # type: ignore[union-attr]
-            except discord.NotFound:
-                raise UserError("That member has left the server; nothing to time out.") from None
-        await member.timeout(TIMEOUTS[label], reason=f"Moderation flag #{flag.id}")
-        flag = await service.act(
-            guild_id,
-            flag.id,
+
+        async def perform(flag: Flag, facts: Facts) -> str:
+            if facts.target is None:
+                raise UserError("That member has left the server; nothing to time out.")
+            await facts.target.timeout(TIMEOUTS[label], reason=f"Moderation flag #{flag.id}")
+            return f"for {label}"
+
+        await _member_action(
+            interaction,
             "timeout",
-            moderator_id=interaction.user.id,
-            permissions=permissions,
-            detail=f"for {label}",
+            self.flag_id,
+            self.card,
+            perform,
+            lambda author_id: f"Done: <@{author_id}> is timed out for {label}.",
         )
-        await interaction.response.edit_message(
-            content=f"Done: <@{flag.author_id}> is timed out for {label}.", view=None
-        )
-        await _edit_card(self.card, service, flag)
 
 
 class TimeoutView(OwnerOnlyView):
@@ -279,28 +296,58 @@ class BanConfirmView(OwnerOnlyView):
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
-        service, guild_id = await guild_context(interaction)
-        permissions = permission_names(interaction.user)
-        service.require(permissions, "ban")
-        flag = await service.ensure_open(guild_id, self.flag_id)
-        await interaction.guild.ban(  # type: ignore[union-attr]
-            discord.Object(id=flag.author_id),
-            reason=f"Moderation flag #{flag.id}",
-            delete_message_seconds=86400,
+        async def perform(flag: Flag, facts: Facts) -> str:
+            await interaction.guild.ban(  # type: ignore[union-attr]
+                discord.Object(id=flag.author_id),
+                reason=f"Moderation flag #{flag.id}",
+                delete_message_seconds=86400,
+            )
+            return ""
+
+        await _member_action(
+            interaction,
+            "ban",
+            self.flag_id,
+            self.card,
+            perform,
+            lambda author_id: f"Done: <@{author_id}> is banned.",
         )
-        flag = await service.act(
-            guild_id, flag.id, "ban", moderator_id=interaction.user.id, permissions=permissions
-        )
-        await interaction.response.edit_message(
-            content=f"Done: <@{flag.author_id}> is banned.", view=None
-        )
-        await _edit_card(self.card, service, flag)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
         await interaction.response.edit_message(content="Nothing was done.", view=None)
+
+
+async def _member_action(
+    interaction: discord.Interaction,
+    action: str,
+    flag_id: int,
+    card: Any,
+    perform: MemberPerform,
+    done: Callable[[int], str],
+) -> None:
+    """Timeout or ban from its follow-up: facts re-read at this click, then ``act``."""
+    service, guild_id = await guild_context(interaction)
+    flag = await service.flag(guild_id, flag_id)
+    facts = await gather(interaction, flag, action)
+    author_id = flag.author_id  # before the decision, which may anonymise the flag
+
+    async def run(claimed: Flag) -> str:
+        return await perform(claimed, facts)
+
+    flag = await service.act(
+        guild_id,
+        flag_id,
+        action,
+        moderator_id=interaction.user.id,
+        permissions=facts.permissions,
+        standing=facts.standing,
+        perform=run,
+    )
+    await interaction.response.edit_message(content=done(author_id), view=None)
+    await _edit_card(card, service, flag)
 
 
 class ReportModal(GuardedModal, title="Report to moderators"):

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.articles import render
-from bot.articles.ratings import clean_feedback
+from bot.articles.ratings import EDITOR_PERMISSION, clean_feedback
 from bot.replies import Reply, Tone
 from cogs._articles_views import (
     FeedbackModal,
@@ -24,6 +24,7 @@ from cogs._articles_views import (
     share_article,
     show_article,
 )
+from cogs._permissions import require_here
 from cogs._ui import respond
 
 
@@ -129,9 +130,7 @@ class Articles(
         self, interaction: discord.Interaction, resolve: app_commands.Range[int, 1] | None = None
     ) -> None:
         # Sub-commands cannot carry their own default permissions: this is the real check.
-        permissions = getattr(interaction.user, "guild_permissions", None)
-        if permissions is None or not permissions.manage_messages:
-            raise app_commands.MissingPermissions(["manage_messages"])
+        require_here(interaction, EDITOR_PERMISSION)
         ratings = service_for(interaction).ratings
         if resolve is not None:
             item = await ratings.resolve_feedback(

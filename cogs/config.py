@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.guild_config import ConfigKind
 from bot.guild_config.feature import set_option
 from bot.replies import Reply, Tone
+from cogs._permissions import require_here
 from cogs._ui import app_of, respond
 
 
@@ -48,10 +49,9 @@ class ConfigCog(
         self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        # default_permissions only hides the command; this is the real, server-side check.
-        permissions = getattr(interaction.user, "guild_permissions", None)
-        if permissions is None or not permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
+        # default_permissions only hides the command; this is the real, server-side check,
+        # on the permissions in this channel (overrides count, as in Discord).
+        require_here(interaction, "manage_guild")
         return True
 
     @app_commands.command(name="show", description="Show every server setting and its value")

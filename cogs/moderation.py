@@ -19,14 +19,15 @@ from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
+from cogs._moderation_redaction import CardRedactor
 from cogs._moderation_views import (
     FlagButton,
     ReportModal,
     card_embed,
     card_view,
     guild_context,
-    permission_names,
 )
+from cogs._permissions import require_here
 from cogs._ui import respond
 
 log = logging.getLogger(__name__)
@@ -51,12 +52,15 @@ class Moderation(commands.Cog):
         )
         self.report_menu.guild_only = True
         self.context_menus = [self.report_menu]  # listed by /help
+        self.redactor = CardRedactor(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FlagButton)
         self.bot.tree.add_command(self.report_menu)
+        self.redactor.start()
 
     async def cog_unload(self) -> None:
+        self.redactor.stop()
         self.bot.remove_dynamic_items(FlagButton)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
 
@@ -133,19 +137,24 @@ class Moderation(commands.Cog):
                 "Review channel %s of guild %s is gone", settings.review_channel_id, guild.id
             )
             return
-        embed = card_embed(self.service, flag)
-        if flag.card_message_id is not None and flag.card_channel_id == channel.id:
-            try:
-                await channel.get_partial_message(flag.card_message_id).edit(  # type: ignore[union-attr]
-                    embed=embed, view=card_view(flag)
-                )
-                return
-            except discord.NotFound:
-                pass  # the card was deleted: post a new one
-        sent = await channel.send(  # type: ignore[union-attr]
-            embed=embed, view=card_view(flag), allowed_mentions=discord.AllowedMentions.none()
-        )
-        await self.service.set_card(flag.id, channel.id, sent.id)
+        # Claimed while the card is written: a moderator acting right now, or a second report
+        # arriving, must not race this edit (buttons back on a closed card, two cards).
+        async with self.service.card_refresh(guild.id, flag.id) as fresh:
+            if fresh is None:
+                return  # closed or being decided: the moderator's decision renders the card
+            embed = card_embed(self.service, fresh)
+            if fresh.card_message_id is not None and fresh.card_channel_id == channel.id:
+                try:
+                    await channel.get_partial_message(fresh.card_message_id).edit(  # type: ignore[union-attr]
+                        embed=embed, view=card_view(fresh)
+                    )
+                    return
+                except discord.NotFound:
+                    pass  # the card was deleted: post a new one
+            sent = await channel.send(  # type: ignore[union-attr]
+                embed=embed, view=card_view(fresh), allowed_mentions=discord.AllowedMentions.none()
+            )
+            await self.service.set_card(fresh.id, channel.id, sent.id)
 
     # -- reports -----------------------------------------------------------------------------
     async def report_message(
@@ -187,8 +196,7 @@ class Moderation(commands.Cog):
         command = interaction.command
         if command is not None and command.name == self.report_menu.name:
             return True
-        if "manage_messages" not in permission_names(interaction.user):
-            raise app_commands.MissingPermissions(["manage_messages"])
+        require_here(interaction, "manage_messages")
         return True
 
     @app_commands.command(name="modqueue", description="List open moderation flags")

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.privacy.feature import erase_summary
+from bot.privacy.registry import erase_summary
 from bot.replies import Reply, Tone
 from cogs._ui import ConfirmView, app_of, respond
 
@@ -45,21 +45,14 @@ class MyData(
         name="delete", description="Erase everything the bot holds about you (asks first)"
     )
     async def delete(self, interaction: discord.Interaction) -> None:
+        privacy = app_of(interaction).privacy
         view = ConfirmView(interaction.user.id, confirm_label="Erase my data")
-        await respond(
-            interaction,
-            Reply(
-                body="This erases your check-ins, streaks, ratings, feedback and settings for good. "
-                "It cannot be undone.",
-                tone=Tone.WARNING,
-            ),
-            view=view,
-        )
+        await respond(interaction, privacy.delete_warning(), view=view)
         await view.wait()
         if view.value:
-            counts = await app_of(interaction).privacy.erase(interaction.user.id)
+            erasure = await privacy.erase(interaction.user.id)
             await interaction.followup.send(
-                embed=None, content=erase_summary(counts).body, ephemeral=True
+                embed=None, content=erase_summary(erasure).body, ephemeral=True
             )
         else:
             await interaction.followup.send("Nothing was erased.", ephemeral=True)

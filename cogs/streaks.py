@@ -20,6 +20,7 @@ from bot.replies import Reply, Tone
 from bot.streaks import rules
 from bot.streaks.community import PIN_TEXT
 from bot.streaks.feature import Streaks, streaks_of
+from cogs._permissions import require_here
 from cogs._streaks_views import (
     DYNAMIC_ITEMS,
     MovedButton,
@@ -253,9 +254,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def pin(self, interaction: discord.Interaction) -> None:
-        permissions = getattr(interaction.user, "guild_permissions", None)
-        if permissions is None or not permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
+        require_here(interaction, "manage_guild")
         assert interaction.guild is not None
         channel_id = await streaks_for(interaction).community.pin_channel(interaction.guild.id)
         channel = interaction.guild.get_channel(channel_id)

@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
-from unittest.mock import AsyncMock, MagicMock
+from unittest.mock import AsyncMock, MagicMock, PropertyMock
 
 import discord
 from discord import app_commands
@@ -24,12 +24,43 @@ def next_id() -> int:
     return next(_ids)
 
 
-def make_guild(guild_id: int = 1, name: str = "MS community") -> MagicMock:
+OWNER_ID = 1
+BOT_ID = 5_000
+#: Role positions: a plain member's top role is @everyone (0); the bot's role sits high.
+BOT_TOP_ROLE = 50
+
+
+def make_role(position: int) -> MagicMock:
+    role = MagicMock(spec=discord.Role)
+    role.position = position
+    return role
+
+
+def make_guild(
+    guild_id: int = 1,
+    name: str = "MS community",
+    *,
+    owner_id: int = OWNER_ID,
+    bot_top_role: int = BOT_TOP_ROLE,
+    bot_permissions: discord.Permissions | None = None,
+) -> MagicMock:
     guild = MagicMock(spec=discord.Guild)
     guild.id = guild_id
     guild.name = name
+    guild.owner_id = owner_id
     guild.get_channel = MagicMock(return_value=None)
     guild.get_member = MagicMock(return_value=None)
+    guild.fetch_member = AsyncMock(
+        side_effect=discord.NotFound(MagicMock(status=404), "Unknown Member")
+    )
+    guild.me = make_member(
+        BOT_ID,
+        "MS bot",
+        guild=guild,
+        permissions=bot_permissions or default_bot_permissions(),
+        bot=True,
+        top_role=bot_top_role,
+    )
     return guild
 
 
@@ -42,7 +73,9 @@ def make_member(
     bot: bool = False,
     created_at: dt.datetime | None = None,
     joined_at: dt.datetime | None = None,
+    top_role: int = 0,
 ) -> MagicMock:
+    """A member; ``permissions`` are their server permissions, ``top_role`` its position."""
     member = MagicMock(spec=discord.Member)
     member.id = user_id
     member.name = name
@@ -51,6 +84,7 @@ def make_member(
     member.bot = bot
     member.guild = guild or make_guild()
     member.guild_permissions = permissions or discord.Permissions.none()
+    member.top_role = make_role(top_role)
     member.created_at = created_at or dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     member.joined_at = joined_at or dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
     member.send = AsyncMock()
@@ -63,13 +97,27 @@ def make_member(
 def make_channel(
     channel_id: int = 2, name: str = "general", guild: MagicMock | None = None
 ) -> MagicMock:
+    """A text channel whose ``permissions_for`` is the member's server permissions unless a
+    channel override was set with :func:`override_permissions` (as Discord resolves them)."""
     channel = MagicMock(spec=discord.TextChannel)
     channel.id = channel_id
     channel.name = name
     channel.mention = f"<#{channel_id}>"
     channel.guild = guild or make_guild()
     channel.send = AsyncMock()
+    overrides: dict[int, discord.Permissions] = {}
+    channel.permissions_for = MagicMock(
+        side_effect=lambda member: overrides.get(member.id, member.guild_permissions)
+    )
+    channel.test_overrides = overrides
     return channel
+
+
+def override_permissions(
+    channel: MagicMock, member: MagicMock, permissions: discord.Permissions
+) -> None:
+    """The member's permissions in this channel after its overrides (deny or allow)."""
+    channel.test_overrides[member.id] = permissions
 
 
 @dataclass
@@ -162,6 +210,14 @@ def make_interaction(
     interaction.guild_id = guild.id if guild else None
     interaction.channel = channel or make_channel(guild=guild)
     interaction.channel_id = interaction.channel.id
+    # Discord sends the member's permissions resolved for this channel (overrides included).
+    type(interaction).permissions = PropertyMock(
+        side_effect=lambda: (
+            interaction.channel.permissions_for(interaction.user)
+            if interaction.guild is not None
+            else discord.Permissions.none()
+        )
+    )
     interaction.message = message
     interaction.client = MagicMock()
     interaction.client.app = app
@@ -205,4 +261,16 @@ async def click(item: discord.ui.Item[Any], interaction: MagicMock) -> None:
 def admin_permissions() -> discord.Permissions:
     return discord.Permissions(
         manage_guild=True, manage_messages=True, moderate_members=True, ban_members=True
+    )
+
+
+def default_bot_permissions() -> discord.Permissions:
+    """What the README's setup asks admins to give the bot."""
+    return discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        embed_links=True,
+        manage_messages=True,
+        moderate_members=True,
+        ban_members=True,
     )

@@ -44,6 +44,7 @@ def register(app: App) -> None:
             description="Your article ratings and the feedback you wrote about articles",
             export=service.ratings.export_user,
             erase=service.ratings.erase_user,
+            label="article ratings and feedback",
         )
     )
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from bot.articles.service import ArticleService
 
 MAX_FEEDBACK = 1000
+#: Editors list and resolve feedback; checked in the channel where they do it, at every click.
+EDITOR_PERMISSION = "manage_messages"
 #: Ratings at or below this open the "How could we improve this article?" form.
 FEEDBACK_THRESHOLD = 2
 
@@ -213,9 +215,15 @@ class RatingService:
             "WHERE f.user_id = ? ORDER BY f.id",
             (user_id,),
         )
+        resolved = await self.db.fetchall(
+            "SELECT id, guild_id, resolved_at FROM article_feedback WHERE resolved_by = ? "
+            "ORDER BY id",
+            (user_id,),
+        )
         return {
             "ratings": [dict(r) for r in ratings],
             "feedback": [dict(r) for r in feedback],
+            "feedback_you_resolved": [dict(r) for r in resolved],
         }
 
     async def erase_user(self, user_id: int) -> int:
@@ -227,7 +235,7 @@ class RatingService:
                 "DELETE FROM article_feedback WHERE user_id = ?", (user_id,)
             )
             # An editor's id on feedback they resolved is about them too.
-            await conn.execute(
+            resolved = await conn.execute(
                 "UPDATE article_feedback SET resolved_by = NULL WHERE resolved_by = ?", (user_id,)
             )
-            return int(ratings.rowcount) + int(feedback.rowcount)
+            return int(ratings.rowcount) + int(feedback.rowcount) + int(resolved.rowcount)

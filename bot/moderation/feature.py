@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.app import App, Feature
 from bot.errors import UserError
 from bot.guild_config import ConfigKey, ConfigKind
-from bot.moderation import store
+from bot.moderation import privacy_store
 from bot.moderation.service import TIMEOUTS, ModerationService
 from bot.privacy import PrivacySection
 from bot.settings import Settings
@@ -71,12 +71,17 @@ def register(app: App) -> None:
     service = ModerationService(app)
     app.services[NAME] = service
 
+    days = app.settings.moderation_retention_days
     app.privacy.register(
         PrivacySection(
             NAME,
-            "Flags about messages you wrote, and reports you made",
-            export=lambda user_id: store.export_member(app.db, user_id),
-            erase=lambda user_id: store.erase_member(app.db, user_id),
+            "Flags about messages you wrote, reports you made, and decisions as a moderator",
+            export=lambda user_id: privacy_store.export_member(app.db, user_id),
+            erase=lambda user_id: privacy_store.erase_member(app.db, user_id),
+            label="moderation records",
+            # Open flags are the community's safety records, not the author's own data.
+            kept="If moderators have reports about you that they have not reviewed yet, those "
+            f"are kept until they are, at most {days} days.",
         )
     )
 

@@ -11,6 +11,9 @@ from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
 
 EXCERPT_CHARS = 400
+#: The card itself stays short (a phone screen); Details shows the rest.
+CARD_EXCERPT_CHARS = 200
+CARD_REASONS = 4
 STATUS_WORDS = {
     "open": "Open: waiting for a moderator",
     "deleted": "Message deleted",
@@ -31,48 +34,125 @@ def reason_line(reason: dict[str, Any]) -> str:
     return f"+{float(reason.get('weight', 0)):g} {reason.get('reason', '')}{shown}"
 
 
+def moderator_label(user_id: int | None) -> str:
+    """A mention, or "a former moderator (N)" for a pseudonym left by /mydata delete."""
+    if not user_id:
+        return ""
+    if user_id < 0:
+        return f"a former moderator ({-user_id})"
+    return f"<@{user_id}>"
+
+
 def _time(moment: datetime) -> str:
     return moment.strftime("%d %b %Y %H:%M UTC")
 
 
-def flag_card(flag: Flag, now: datetime, retention_days: int) -> Reply:
-    """The review card moderators act on: who, where, what, why, and what was done."""
+def _removed_text(flag: Flag, retention_days: int) -> str:
+    if flag.redacted == "erased":
+        return "(text erased at the author's request)"
+    return f"(text removed after {retention_days} days)"
+
+
+def _author(flag: Flag, now: datetime, retention_days: int, *, full: bool) -> str:
+    if not flag.author_id:
+        if flag.redacted == "erased":
+            return "(erased at their request)"
+        return f"(removed after {retention_days} days)"
+    age = describe_age(now - snowflake_time(flag.author_id))
+    text = f"<@{flag.author_id}> ({flag.author_name})"
+    if not full:
+        return f"{text}, account {age} old"
+    text += f"\nAccount age: {age}"
+    if flag.author_joined_at is not None:
+        text += f"\nJoined the server: {flag.author_joined_at.strftime('%d %b %Y')}"
+    return text
+
+
+def _excerpt(flag: Flag, retention_days: int, limit: int) -> str:
+    if flag.content is None:
+        excerpt = _removed_text(flag, retention_days)
+    else:
+        excerpt = flag.content[:limit] + ("…" if len(flag.content) > limit else "")
+        excerpt = excerpt or "(no text)"
+    if flag.hidden:
+        excerpt = "Hidden automatically; the text is kept here.\n" + excerpt
+    return excerpt
+
+
+def _status(flag: Flag) -> str:
+    status = STATUS_WORDS.get(flag.status, flag.status)
+    if not flag.is_open and flag.closed_at is not None:
+        who = moderator_label(flag.closed_by)
+        by = f" by {who}" if who else ""
+        detail = f" ({flag.close_detail})" if flag.close_detail else ""
+        return f"{status}{by} on {_time(flag.closed_at)}{detail}"
+    if flag.close_detail:
+        status += f" ({flag.close_detail})"
+    return status
+
+
+def _title(flag: Flag) -> str:
     kind = "Reported message" if flag.source == "report" else "Flagged message"
     title = f"{kind} #{flag.id}: score {flag.score:g}"
     if flag.report_count:
         title += f", {flag.report_count} report{'s' if flag.report_count != 1 else ''}"
-    reply = Reply(title=title, url=jump_url(flag), private=False)
+    return title
+
+
+def _strongest_reasons(reasons: list[dict[str, Any]]) -> list[str]:
+    """Distinct reason wordings, strongest first (weights of repeats add up)."""
+    totals: dict[str, float] = {}
+    for reason in reasons:
+        text = str(reason.get("reason") or "")
+        if text:
+            totals[text] = totals.get(text, 0.0) + float(reason.get("weight", 0))
+    return sorted(totals, key=lambda text: -totals[text])
+
+
+def flag_card(flag: Flag, now: datetime, retention_days: int) -> Reply:
+    """The short card moderators act on, a few lines for a phone: who, where, what, why, status.
+
+    The matched snippets, join date and reporters' words are behind the Details button.
+    """
+    reply = Reply(title=_title(flag), url=jump_url(flag), private=False)
     reply.tone = Tone.WARNING if flag.is_open else Tone.INFO
-    author = f"<@{flag.author_id}> ({flag.author_name})" if flag.author_id else "(erased)"
-    if flag.author_id:
-        age = now - snowflake_time(flag.author_id)
-        author += f"\nAccount age: {describe_age(age)}"
-        if flag.author_joined_at is not None:
-            author += f"\nJoined the server: {flag.author_joined_at.strftime('%d %b %Y')}"
-    reply.add_field("Author", author, inline=True)
+    reasons = _strongest_reasons(flag.reasons)
+    why = ", ".join(reasons[:CARD_REASONS]) or "member report"
+    if len(reasons) > CARD_REASONS:
+        why += f" and {len(reasons) - CARD_REASONS} more"
+    excerpt = _excerpt(flag, retention_days, CARD_EXCERPT_CHARS).replace("\n", " ")
+    reply.body = "\n".join(
+        (
+            f"**Author:** {_author(flag, now, retention_days, full=False)}",
+            f"**Where:** <#{flag.channel_id}> · [Jump to message]({jump_url(flag)})",
+            f"**Message:** {excerpt}",
+            f"**Why:** {why}",
+            f"**Status:** {_status(flag)}",
+        )
+    )
+    reply.footer = f"Flag {flag.id} · found {_time(flag.created_at)} · Details: all reasons"
+    return reply
+
+
+def flag_details(flag: Flag, now: datetime, retention_days: int) -> Reply:
+    """Everything stored about a flag, for the moderator who pressed Details (privately)."""
+    reply = Reply(title=_title(flag), url=jump_url(flag))
+    reply.add_field("Author", _author(flag, now, retention_days, full=True), inline=True)
     reply.add_field("Channel", f"<#{flag.channel_id}>\n[Jump to message]({jump_url(flag)})", True)
-    if flag.content is None:
-        excerpt = f"(text removed: kept only {retention_days} days, or erased on request)"
-    else:
-        excerpt = flag.content[:EXCERPT_CHARS] + ("…" if len(flag.content) > EXCERPT_CHARS else "")
-        excerpt = excerpt or "(no text)"
-    if flag.hidden:
-        excerpt = "Hidden automatically; the text is kept here.\n" + excerpt
-    reply.add_field("Message", excerpt)
+    reply.add_field("Message", _excerpt(flag, retention_days, EXCERPT_CHARS))
     reasons = [reason_line(r) for r in flag.reasons] or ["(no detector reasons)"]
     reply.add_field("Why", "\n".join(reasons[:15]))
     if flag.report_reasons:
         reply.add_field(
             "What reporters said", "\n".join(f"- {r[:150]}" for r in flag.report_reasons[:5])
         )
-    status = STATUS_WORDS.get(flag.status, flag.status)
-    if not flag.is_open and flag.closed_at is not None:
-        by = f" by <@{flag.closed_by}>" if flag.closed_by else ""
-        detail = f" ({flag.close_detail})" if flag.close_detail else ""
-        status = f"{status}{by} on {_time(flag.closed_at)}{detail}"
-    elif flag.close_detail:
-        status += f" ({flag.close_detail})"
-    reply.add_field("Status", status)
+    if flag.erase_requested:
+        reply.add_field(
+            "Kept as evidence",
+            "The author asked for their data to be erased. This flag is kept until you decide "
+            f"(at most {retention_days} days), then their name and text are removed.",
+        )
+    reply.add_field("Status", _status(flag))
     reply.footer = f"Flag {flag.id} · found {_time(flag.created_at)}"
     return reply
 

@@ -1,19 +1,21 @@
-"""The moderation service: the on_message core path, reports, decisions, queue and statistics."""
+"""The moderation service: the on_message core path, reports, rules, queue and statistics.
+
+Decisions (authority, claims, ``act``) and retention come from ``ReviewMixin`` in ``review.py``.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.errors import NotFoundError, UserError
+from bot.errors import UserError
 from bot.moderation import rules_store, store
 from bot.moderation.detector import Detector, Verdict
 from bot.moderation.normalise import fold
-from bot.moderation.render import flag_card, verdict_reply
+from bot.moderation.render import flag_card, flag_details, verdict_reply
+from bot.moderation.review import ReviewMixin
 from bot.moderation.rules import GuildRules, load_rules
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag, FlagInput
@@ -25,14 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: action -> (status it closes the flag with, permission the clicking member needs)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "delete": ("deleted", "manage_messages"),
-    "dismiss": ("dismissed", "manage_messages"),
-    "timeout": ("timed_out", "moderate_members"),
-    "ban": ("banned", "ban_members"),
-    "restore": ("restored", "manage_messages"),
-}
 TIMEOUTS: dict[str, timedelta] = {
     "10 minutes": timedelta(minutes=10),
     "1 hour": timedelta(hours=1),
@@ -44,7 +38,6 @@ RULE_LABELS = {
     "trusted_phrase": "trusted phrase",
     "flag_domain": "always-flagged domain",
 }
-PURGE_INTERVAL_SECONDS = 3600
 #: /config lists that add to the rules learned from buttons, in GuildRules field order.
 CONFIG_RULE_KEYS = (
     "moderation_trusted_domains",
@@ -71,18 +64,13 @@ class ScanOutcome:
     hide: bool
 
 
-def permission_label(name: str) -> str:
-    return name.replace("_", " ").title()
-
-
-class ModerationService:
+class ModerationService(ReviewMixin):
     def __init__(self, app: App) -> None:
         self.app = app
         self.rules = load_rules(app.settings.moderation_rules_dir)
         self.tracker = RecentTracker()
         self.detector = Detector(self.rules, self.tracker)
         self._guild_rules: dict[int, tuple[tuple[tuple[str, ...], ...], GuildRules]] = {}
-        self._purge_task: asyncio.Task[None] | None = None
 
     # -- per-guild state (cached: on_message reads it constantly) ------------------------------
     async def guild_settings(self, guild_id: int) -> GuildModSettings:
@@ -204,58 +192,6 @@ class ModerationService:
         assert flag is not None
         return flag, created, new_reporter
 
-    # -- decisions -----------------------------------------------------------------------------
-    async def flag(self, guild_id: int, flag_id: int) -> Flag:
-        flag = await store.get_flag(self.app.db, flag_id)
-        if flag is None or flag.guild_id != guild_id:
-            raise NotFoundError(f"There is no flag #{flag_id} on this server.")
-        return flag
-
-    @staticmethod
-    def require(permissions: frozenset[str], action: str) -> None:
-        needed = ACTIONS[action][1]
-        if needed not in permissions and "administrator" not in permissions:
-            raise UserError(f"You need the {permission_label(needed)} permission to do that.")
-
-    async def ensure_open(self, guild_id: int, flag_id: int) -> Flag:
-        flag = await self.flag(guild_id, flag_id)
-        if not flag.is_open:
-            raise UserError(self.closed_message(flag))
-        return flag
-
-    @staticmethod
-    def closed_message(flag: Flag) -> str:
-        who = f" by <@{flag.closed_by}>" if flag.closed_by else ""
-        return f"Flag #{flag.id} was already handled{who}: {flag.status.replace('_', ' ')}."
-
-    async def act(
-        self,
-        guild_id: int,
-        flag_id: int,
-        action: str,
-        *,
-        moderator_id: int,
-        permissions: frozenset[str],
-        detail: str = "",
-    ) -> Flag:
-        """Close a flag with a decision (the Discord side effect is the caller's job)."""
-        if action not in ACTIONS:
-            raise UserError(f"Unknown action `{action[:20]}`: use {', '.join(ACTIONS)}.")
-        self.require(permissions, action)
-        flag = await self.ensure_open(guild_id, flag_id)
-        closed = await store.close_flag(
-            self.app.db,
-            flag.id,
-            guild_id,
-            ACTIONS[action][0],
-            moderator_id,
-            detail,
-            self.app.clock(),
-        )
-        if not closed:  # another moderator was faster
-            raise UserError(self.closed_message(await self.flag(guild_id, flag_id)))
-        return await self.flag(guild_id, flag_id)
-
     async def set_card(self, flag_id: int, channel_id: int, message_id: int) -> None:
         await store.set_card(self.app.db, flag_id, channel_id, message_id)
 
@@ -289,7 +225,12 @@ class ModerationService:
 
     # -- queue and statistics ---------------------------------------------------------------
     def card(self, flag: Flag) -> Reply:
+        """The short card in the review channel."""
         return flag_card(flag, self.app.clock(), self.app.settings.moderation_retention_days)
+
+    def details(self, flag: Flag) -> Reply:
+        """Everything about the flag, shown privately behind the card's Details button."""
+        return flag_details(flag, self.app.clock(), self.app.settings.moderation_retention_days)
 
     async def queue(self, guild_id: int) -> Reply:
         flags, total = await store.open_flags(self.app.db, guild_id, limit=10)
@@ -299,8 +240,9 @@ class ModerationService:
         for flag in flags:
             excerpt = (flag.content or "(text removed)")[:80].replace("\n", " ")
             kind = f"{flag.report_count} report(s)" if flag.report_count else "detector"
+            author = f"<@{flag.author_id}>" if flag.author_id else "(author removed)"
             lines.append(
-                f"#{flag.id} · score {flag.score:g} · {kind} · <@{flag.author_id}> in "
+                f"#{flag.id} · score {flag.score:g} · {kind} · {author} in "
                 f"<#{flag.channel_id}>: {excerpt}"
             )
         more = f"\n…and {total - len(flags)} more." if total > len(flags) else ""
@@ -352,30 +294,3 @@ class ModerationService:
             ),
         )
         return reply
-
-    # -- retention -----------------------------------------------------------------------------
-    async def purge_expired(self) -> int:
-        cutoff = self.app.clock() - timedelta(days=self.app.settings.moderation_retention_days)
-        removed = await store.purge_content(self.app.db, cutoff)
-        if removed:
-            log.info("Removed the text of %d flagged messages past retention", removed)
-        return removed
-
-    async def _purge_loop(self) -> None:
-        while True:
-            try:
-                await self.purge_expired()
-            except Exception:
-                log.exception("Moderation retention purge failed; will retry")
-            await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-
-    def start_retention(self) -> None:
-        if self._purge_task is None:
-            self._purge_task = asyncio.create_task(self._purge_loop(), name="moderation-retention")
-
-    async def stop_retention(self) -> None:
-        if self._purge_task is not None:
-            self._purge_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._purge_task
-            self._purge_task = None

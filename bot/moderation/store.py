@@ -51,6 +51,12 @@ class Flag:
     close_detail: str | None
     author_joined_at: datetime | None = None
     report_reasons: list[str] = field(default_factory=list)
+    #: Who is acting on it right now (0: the bot refreshing its card); None when nobody.
+    claimed_by: int | None = None
+    #: The author asked to be erased while the flag was open: kept as evidence until decided.
+    erase_requested: bool = False
+    #: Why its personal data was removed: None (kept), "retention" or "erased".
+    redacted: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -84,7 +90,7 @@ class Flag:
         return seen
 
 
-def _flag(row: Any) -> Flag:
+def flag_from_row(row: Any) -> Flag:
     return Flag(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -106,6 +112,9 @@ def _flag(row: Any) -> Flag:
         closed_by=row["closed_by"],
         close_detail=row["close_detail"],
         author_joined_at=parse_stamp(row["author_joined_at"]),
+        claimed_by=row["claimed_by"],
+        erase_requested=bool(row["erase_requested"]),
+        redacted=row["redacted"],
     )
 
 
@@ -113,7 +122,7 @@ async def get_flag(db: Database, flag_id: int) -> Flag | None:
     row = await db.fetchone("SELECT * FROM moderation_flags WHERE id = ?", (flag_id,))
     if row is None:
         return None
-    flag = _flag(row)
+    flag = flag_from_row(row)
     reports = await db.fetchall(
         "SELECT reason FROM moderation_reports WHERE flag_id = ? AND reason != '' "
         "ORDER BY created_at",
@@ -193,12 +202,24 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
             # Moderators already cleared this exact text: a message update that did not change
             # it (a pin, a preview, an uncached edit event) must not bring the flag back.
             return int(existing["id"]), False
+        # The author fields are written again: a redacted row (retention, erasure) has lost
+        # them, and the edit is new data the moderators need to judge.
         await conn.execute(
             "UPDATE moderation_flags SET content = ?, score = ?, reasons = ?, status = 'open', "
             "hidden = MAX(hidden, ?), closed_at = NULL, closed_by = NULL, "
             "close_detail = CASE WHEN status = 'dismissed' THEN 'reopened after an edit' "
-            "ELSE close_detail END WHERE id = ?",
-            (item.content, item.score, reasons, int(item.hidden), existing["id"]),
+            "ELSE close_detail END, author_id = ?, author_name = ?, author_joined_at = ?, "
+            "redacted = NULL WHERE id = ?",
+            (
+                item.content,
+                item.score,
+                reasons,
+                int(item.hidden),
+                item.author_id,
+                item.author_name,
+                stamp(item.author_joined_at) if item.author_joined_at else None,
+                existing["id"],
+            ),
         )
         return int(existing["id"]), True
 
@@ -209,7 +230,8 @@ async def add_report(
     """Returns (flag id, flag is new, this reporter is new). One card per message."""
     async with db.write() as conn:
         async with conn.execute(
-            "SELECT id FROM moderation_flags WHERE guild_id = ? AND message_id = ?",
+            "SELECT id, status, redacted FROM moderation_flags WHERE guild_id = ? "
+            "AND message_id = ?",
             (item.guild_id, item.message_id),
         ) as cursor:
             row = await cursor.fetchone()
@@ -218,44 +240,32 @@ async def add_report(
             flag_id = await _insert_flag(conn, item, "report", now)
         else:
             flag_id = int(row["id"])
+            if row["status"] == OPEN and row["redacted"] is not None:
+                # An open flag past retention lost its text; the report brings it back.
+                await conn.execute(
+                    "UPDATE moderation_flags SET content = ?, reasons = ?, author_id = ?, "
+                    "author_name = ?, redacted = NULL WHERE id = ?",
+                    (
+                        item.content,
+                        json.dumps(item.reasons, ensure_ascii=False),
+                        item.author_id,
+                        item.author_name,
+                        flag_id,
+                    ),
+                )
         async with conn.execute(
             "INSERT OR IGNORE INTO moderation_reports (flag_id, reporter_id, reason, created_at) "
             "VALUES (?, ?, ?, ?)",
             (flag_id, reporter_id, reason, stamp(now)),
         ) as cursor:
             new_reporter = cursor.rowcount > 0
-        await conn.execute(
-            "UPDATE moderation_flags SET report_count = "
-            "(SELECT COUNT(*) FROM moderation_reports WHERE flag_id = ?) WHERE id = ?",
-            (flag_id, flag_id),
-        )
+        if new_reporter:
+            # A running count: retention removes old report rows but the count stays.
+            await conn.execute(
+                "UPDATE moderation_flags SET report_count = report_count + 1 WHERE id = ?",
+                (flag_id,),
+            )
     return flag_id, created, new_reporter
-
-
-async def close_flag(
-    db: Database,
-    flag_id: int,
-    guild_id: int,
-    status: str,
-    moderator_id: int,
-    detail: str,
-    now: datetime,
-) -> bool:
-    """Close an open flag and store the decision, atomically. False if it was already closed."""
-    async with db.write() as conn:
-        async with conn.execute(
-            "UPDATE moderation_flags SET status = ?, closed_at = ?, closed_by = ?, "
-            "close_detail = ? WHERE id = ? AND guild_id = ? AND status = 'open'",
-            (status, stamp(now), moderator_id, detail, flag_id, guild_id),
-        ) as cursor:
-            if cursor.rowcount == 0:
-                return False
-        await conn.execute(
-            "INSERT INTO moderation_decisions (flag_id, guild_id, moderator_id, action, detail, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (flag_id, guild_id, moderator_id, status, detail, stamp(now)),
-        )
-    return True
 
 
 async def record_decision(
@@ -276,9 +286,11 @@ async def record_decision(
 
 
 async def set_card(db: Database, flag_id: int, channel_id: int, message_id: int) -> None:
+    # A card posted after a redaction is rendered from the redacted row: nothing to redo.
     async with db.write() as conn:
         await conn.execute(
-            "UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
+            "UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ?, "
+            "card_redacted = CASE WHEN redacted IS NULL THEN 0 ELSE 1 END WHERE id = ?",
             (channel_id, message_id, flag_id),
         )
 
@@ -292,7 +304,7 @@ async def open_flags(db: Database, guild_id: int, limit: int = 10) -> tuple[list
     total = await db.fetchval(
         "SELECT COUNT(*) FROM moderation_flags WHERE guild_id = ? AND status = 'open'", (guild_id,)
     )
-    return [_flag(row) for row in rows], int(total or 0)
+    return [flag_from_row(row) for row in rows], int(total or 0)
 
 
 async def status_counts(db: Database, guild_id: int, since: datetime) -> dict[tuple[str, str], int]:
@@ -313,57 +325,3 @@ async def weekly_counts(db: Database, guild_id: int, since: datetime) -> list[An
         "GROUP BY week ORDER BY week",
         (guild_id, stamp(since)),
     )
-
-
-async def purge_content(db: Database, cutoff: datetime) -> int:
-    async with (
-        db.write() as conn,
-        conn.execute(
-            "UPDATE moderation_flags SET content = NULL WHERE content IS NOT NULL AND created_at < ?",
-            (stamp(cutoff),),
-        ) as cursor,
-    ):
-        return cursor.rowcount
-
-
-async def export_member(db: Database, user_id: int) -> dict[str, Any]:
-    flags = await db.fetchall(
-        "SELECT guild_id, channel_id, message_id, content, score, reasons, source, status, "
-        "created_at, closed_at FROM moderation_flags WHERE author_id = ? ORDER BY created_at",
-        (user_id,),
-    )
-    reports = await db.fetchall(
-        "SELECT f.guild_id, f.channel_id, f.message_id, r.reason, r.created_at "
-        "FROM moderation_reports r JOIN moderation_flags f ON f.id = r.flag_id "
-        "WHERE r.reporter_id = ? ORDER BY r.created_at",
-        (user_id,),
-    )
-    return {
-        "flags_about_your_messages": [
-            {**dict(row), "reasons": json.loads(row["reasons"])} for row in flags
-        ],
-        "reports_you_made": [dict(row) for row in reports],
-    }
-
-
-async def erase_member(db: Database, user_id: int) -> int:
-    """Remove the member's reports and strip their identity and text from flags about them.
-
-    The flag rows stay, anonymised (author 0, no text), so decision statistics stay right.
-    """
-    async with db.write() as conn:
-        async with conn.execute(
-            "DELETE FROM moderation_reports WHERE reporter_id = ?", (user_id,)
-        ) as cursor:
-            removed = cursor.rowcount
-        async with conn.execute(
-            "UPDATE moderation_flags SET author_id = 0, author_name = '', content = NULL, "
-            "reasons = '[]' WHERE author_id = ?",
-            (user_id,),
-        ) as cursor:
-            removed += cursor.rowcount
-        await conn.execute(
-            "UPDATE moderation_flags SET report_count = "
-            "(SELECT COUNT(*) FROM moderation_reports r WHERE r.flag_id = moderation_flags.id)"
-        )
-    return removed

@@ -158,4 +158,5 @@ class AccountService:
             description="Streak settings, check-ins, rest days, pauses and reminder time",
             export=self.export,
             erase=self.erase,
+            label="your streak history",
         )

@@ -229,6 +229,8 @@ async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
     settings = dict(member)
     settings["user_id"] = str(settings["user_id"])
     settings["guild_id"] = str(settings["guild_id"])
+    settings["public"] = bool(settings["public"])
+    settings["active"] = bool(settings["active"])
     checkins = await _all(
         conn,
         "SELECT day, minutes, activity, note, created_at FROM streak_checkins "

@@ -27,6 +27,7 @@ from tests.helpers import (
     make_guild,
     make_interaction,
     make_member,
+    override_permissions,
 )
 
 
@@ -326,3 +327,28 @@ def test_views_module_is_not_loaded_as_an_extension() -> None:
 
     found = discover_cogs()
     assert "cogs.articles" in found and "cogs._articles_views" not in found
+
+
+async def test_resolve_menu_rechecks_the_permission_at_click_time(app: App, cog: Articles) -> None:
+    article = await _svc(app).resolve("fatigue")
+    item = await _svc(app).ratings.add_feedback(article.id, 5, 1, 1, "Too vague")
+    assert item is not None
+    editor = make_member(8, permissions=admin_permissions())
+    listing = make_interaction(app, user=editor)
+    await invoke(cog.feedback, cog, listing, resolve=None)
+    view: FeedbackResolveView = listing.sent[0].view
+    editor.guild_permissions = discord.Permissions(send_messages=True)  # no longer an editor
+    view.select._values = [str(item.id)]
+    late = make_interaction(app, user=editor)
+    await click(view.select, late)
+    assert "Manage Messages" in late.sent[0].text
+    assert await _svc(app).ratings.count_open(1) == 1
+
+
+async def test_feedback_command_respects_a_channel_override(app: App, cog: Articles) -> None:
+    editor = make_member(8, permissions=admin_permissions())
+    channel = make_channel(3)
+    override_permissions(channel, editor, discord.Permissions(send_messages=True))
+    interaction = make_interaction(app, user=editor, channel=channel)
+    await invoke(cog.feedback, cog, interaction, resolve=None)
+    assert "Manage Messages" in interaction.sent[0].text

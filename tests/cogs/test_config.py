@@ -4,7 +4,14 @@ import pytest
 from bot.app import App
 from bot.guild_config import ConfigKey, ConfigKind
 from cogs.config import ConfigCog, channel_options, value_options
-from tests.helpers import admin_permissions, invoke, make_channel, make_interaction, make_member
+from tests.helpers import (
+    admin_permissions,
+    invoke,
+    make_channel,
+    make_interaction,
+    make_member,
+    override_permissions,
+)
 
 
 @pytest.fixture
@@ -73,3 +80,28 @@ async def test_autocomplete_separates_channels_from_values(app: App, cog: Config
     assert not channel_names & value_names
     assert "test_channel" in channel_names
     assert "test_number" in value_names
+
+
+# -- permission checks (issue 11, items 3 and 4) -----------------------------------------------
+async def test_plain_member_cannot_set_or_reset(app: App, cog: ConfigCog) -> None:
+    await app.config.set(1, "test_number", "5", actor_id=8)
+    member = make_member(permissions=discord.Permissions(send_messages=True))
+    setting = make_interaction(app, user=member)
+    await invoke(ConfigCog.set_, cog, setting, option="test_number", value="1")
+    assert "Manage Server permission" in setting.sent[0].text
+    resetting = make_interaction(app, user=member)
+    await invoke(ConfigCog.reset, cog, resetting, option="test_number")
+    assert "Manage Server permission" in resetting.sent[0].text
+    assert await app.config.get(1, "test_number") == 5  # untouched
+
+
+async def test_channel_override_denying_manage_server_is_respected(
+    app: App, cog: ConfigCog
+) -> None:
+    admin = make_member(permissions=admin_permissions())
+    channel = make_channel(7)
+    override_permissions(channel, admin, discord.Permissions(send_messages=True))
+    interaction = make_interaction(app, user=admin, channel=channel)
+    await invoke(ConfigCog.set_, cog, interaction, option="test_number", value="1")
+    assert "Manage Server permission" in interaction.sent[0].text
+    assert await app.config.get(1, "test_number") == 2

@@ -32,6 +32,7 @@ from tests.helpers import (
 
 SCAM = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
 REVIEW_ID = 555_000_000_000_000_001
+MOD_TOP_ROLE = 10
 GENERAL_ID = 555_000_000_000_000_002
 
 
@@ -60,7 +61,9 @@ class World:
         )
         self.guild.get_member = MagicMock(return_value=self.author)
         self.guild.ban = AsyncMock()
-        self.mod = make_member(9, "mod", guild=self.guild, permissions=admin_permissions())
+        self.mod = make_member(
+            9, "mod", guild=self.guild, permissions=admin_permissions(), top_role=MOD_TOP_ROLE
+        )
         self.member = make_member(10, "member", guild=self.guild)
         bot = MagicMock()
         bot.app = app
@@ -95,6 +98,12 @@ async def flag_scam(world: World) -> int:
     return int(row["id"])
 
 
+def only_details(view: discord.ui.View | None) -> bool:
+    """A decided card keeps only its Details button."""
+    assert view is not None
+    return [item.custom_id.split(":")[1] for item in view.children] == ["details"]  # type: ignore[attr-defined]
+
+
 def card_text(embed: discord.Embed) -> str:
     parts = [embed.title or "", embed.description or ""]
     parts += [f"{f.name}: {f.value}" for f in embed.fields]
@@ -108,7 +117,7 @@ async def test_scam_posts_card_with_buttons(world: World) -> None:
     for expected in (
         "Flagged message",
         "stranger",
-        "Account age",
+        "account 11 years old",
         f"<#{GENERAL_ID}>",
         "Jump to message",
         "phone number",
@@ -116,7 +125,8 @@ async def test_scam_posts_card_with_buttons(world: World) -> None:
     ):
         assert expected in text
     ids = [item.custom_id for item in kwargs["view"].children]
-    assert ids == [f"modflag:{a}:{flag_id}" for a in ("delete", "dismiss", "timeout", "ban")]
+    actions = ("delete", "dismiss", "timeout", "ban", "details")
+    assert ids == [f"modflag:{a}:{flag_id}" for a in actions]
     assert kwargs["allowed_mentions"].users is False
     flag = await service_of(world.app).flag(1, flag_id)
     assert flag.card_message_id == 777
@@ -154,7 +164,7 @@ async def test_delete_needs_permission_then_closes_once(world: World) -> None:
     await click(FlagButton("delete", flag_id), ok)
     world.partial.delete.assert_awaited_once()
     edit = ok.sent[0]
-    assert edit.kind == "edit" and edit.view is None
+    assert edit.kind == "edit" and only_details(edit.view)
     assert "Message deleted by <@9>" in edit.text
     assert ok.sent[1].kind == "followup" and "Done" in ok.sent[1].text
     decisions = await world.app.db.fetchall("SELECT action FROM moderation_decisions")
@@ -202,7 +212,7 @@ async def test_timeout_choose_duration(world: World) -> None:
     assert world.author.timeout.await_args.args[0] == dt.timedelta(days=1)
     assert "timed out for 1 day" in pick.sent[0].content
     world.card_message.edit.assert_awaited()
-    assert card_view(await service_of(world.app).flag(1, flag_id)) is None
+    assert only_details(card_view(await service_of(world.app).flag(1, flag_id)))
 
 
 async def test_ban_has_confirm_step(world: World) -> None:

@@ -24,6 +24,7 @@ from tests.helpers import (
     make_channel,
     make_interaction,
     make_member,
+    override_permissions,
 )
 
 USER = 1000
@@ -282,3 +283,13 @@ async def test_rest_yesterday_before_joining_is_a_friendly_error(sapp: App, s: S
     assert "before your streak began" in interaction.sent[0].text
     assert interaction.sent[0].ephemeral
     assert await sapp.db.fetchval("SELECT COUNT(*) FROM streak_days") == 0
+
+
+async def test_pin_respects_a_channel_override(sapp: App) -> None:
+    cog = StreakCog(fake_bot(sapp))
+    admin = make_member(USER, permissions=admin_permissions())
+    channel = make_channel(5)
+    override_permissions(channel, admin, discord.Permissions(send_messages=True))
+    interaction = make_interaction(sapp, user=admin, channel=channel)
+    await invoke(StreakCog.pin, cog, interaction)
+    assert "Manage Server" in interaction.sent[0].text

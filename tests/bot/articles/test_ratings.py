@@ -101,7 +101,11 @@ async def test_privacy_export_and_erase(app: App) -> None:
     assert counts["article_ratings"] == 2
     stats = await ratings.stats(article_id)
     assert (stats.count, stats.total) == (1, 5)
-    assert (await app.privacy.export(77))["article_ratings"] == {"ratings": [], "feedback": []}
+    assert (await app.privacy.export(77))["article_ratings"] == {
+        "ratings": [],
+        "feedback": [],
+        "feedback_you_resolved": [],
+    }
 
 
 async def test_rating_survives_when_title_changes(app: App) -> None:

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import App
+from bot.settings import Settings
+from tests.bot.streaks.conftest import MovableClock
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    """An App whose clock the seed moves (a rest day needs a day after joining)."""
+    app = App(settings, clock=MovableClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)))
+    async with app:
+        yield app
