@@ -313,9 +313,13 @@ class StreakService:
     async def status(self, user_id: int, *, image: bool = True) -> Reply:
         member, history, today = await self.status_data(user_id)
         limit = await self.rest_limit(member.guild_id)
-        reply = build_status(history, today, limit)
+        reply = build_status(history, today, limit, member.join_day)
         if image:
             reply.image_path = await asyncio.to_thread(
-                render_png, history, today, history.paused(today + timedelta(days=2))
+                render_png,
+                history,
+                today,
+                history.paused(today + timedelta(days=2)),
+                member.join_day,
             )
         return await self.with_notice(user_id, reply)

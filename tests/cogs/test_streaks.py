@@ -187,7 +187,7 @@ async def test_status_sends_picture_with_alt_text_and_cleans_up(sapp: App, s: St
     assert (
         sent.files and sent.files[0].description and "moved on 1 day" in sent.files[0].description
     )
-    assert "Current streak: 1 day" in sent.text and "Last 8 weeks" in sent.text
+    assert "Current streak: 1 day" in sent.text and "Since you joined" in sent.text
     assert sent.ephemeral
     assert not __import__("pathlib").Path(sent.files[0].fp.name).exists()
 

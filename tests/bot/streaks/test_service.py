@@ -250,7 +250,7 @@ async def test_status_image_and_text_alternative(s: Streaks, sapp: App) -> None:
     try:
         assert reply.image_path is not None and reply.image_path.read_bytes()[:4] == b"\x89PNG"
         assert reply.image_alt and "moved on 1 day" in reply.image_alt
-        assert "Last 8 weeks" in render_text(reply)
+        assert "Since you joined" in render_text(reply)
     finally:
         if reply.image_path:
             reply.image_path.unlink()
