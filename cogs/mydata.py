@@ -10,7 +10,13 @@ from discord.ext import commands
 
 from bot.privacy.feature import erase_summary
 from bot.replies import Reply, Tone
-from cogs._ui import ConfirmView, app_of, respond
+from cogs._ui import CONFIRM_ERASE_MY_DATA, app_of, ask_to_confirm, respond
+
+ERASE_QUESTION_TITLE = "Erase everything I hold about you?"
+ERASE_QUESTION = (
+    "This erases your check-ins, streaks, ratings, feedback and settings for good. "
+    "It cannot be undone."
+)
 
 
 class MyData(
@@ -45,24 +51,12 @@ class MyData(
         name="delete", description="Erase everything the bot holds about you (asks first)"
     )
     async def delete(self, interaction: discord.Interaction) -> None:
-        view = ConfirmView(interaction.user.id, confirm_label="Erase my data")
-        await respond(
-            interaction,
-            Reply(
-                body="This erases your check-ins, streaks, ratings, feedback and settings for good. "
-                "It cannot be undone.",
-                tone=Tone.WARNING,
-            ),
-            view=view,
-        )
-        await view.wait()
-        if view.value:
+        question = Reply(title=ERASE_QUESTION_TITLE, body=ERASE_QUESTION, tone=Tone.WARNING)
+        if await ask_to_confirm(interaction, question, CONFIRM_ERASE_MY_DATA):
             counts = await app_of(interaction).privacy.erase(interaction.user.id)
             await interaction.followup.send(
                 embed=None, content=erase_summary(counts).body, ephemeral=True
             )
-        else:
-            await interaction.followup.send("Nothing was erased.", ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

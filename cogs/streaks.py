@@ -31,7 +31,13 @@ from cogs._streaks_views import (
     send_outcome,
     streaks_for,
 )
-from cogs._ui import ConfirmView, reply_to_embed, respond
+from cogs._ui import (
+    CONFIRM_DELETE_STREAK_HISTORY,
+    CONFIRM_JOIN,
+    ask_to_confirm,
+    reply_to_embed,
+    respond,
+)
 
 __all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
 
@@ -150,12 +156,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     ) -> None:
         s = streaks_for(interaction)
         _, _, preview = s.core.join_preview(zone, reminder)  # validate before asking
-        view = ConfirmView(interaction.user.id, confirm_label="Join")
-        view.confirm.style = discord.ButtonStyle.success
-        await respond(interaction, preview, view=view)
-        await view.wait()
-        if not view.value:
-            await interaction.followup.send("Nothing was stored.", ephemeral=True)
+        if not await ask_to_confirm(interaction, preview, CONFIRM_JOIN):
             return
         guild_id = interaction.guild_id or 0
         await respond(interaction, await s.core.join(interaction.user.id, guild_id, zone, reminder))
@@ -241,13 +242,8 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     async def leave(self, interaction: discord.Interaction) -> None:
         s = streaks_for(interaction)
         stopped = await s.account.leave(interaction.user.id)
-        view = ConfirmView(interaction.user.id, confirm_label="Delete my streak history")
-        await respond(interaction, stopped, view=view)
-        await view.wait()
-        if view.value:
+        if await ask_to_confirm(interaction, stopped, CONFIRM_DELETE_STREAK_HISTORY):
             await respond(interaction, await s.account.leave(interaction.user.id, delete=True))
-        else:
-            await interaction.followup.send("Your history is kept.", ephemeral=True)
 
     @app_commands.command(name="pin", description="Post the 'I moved today' button (Manage Server)")
     @app_commands.guild_only()

@@ -258,7 +258,11 @@ def draw_figure(calendar: Calendar) -> Figure:
             cell(x, sample_y, _LEGEND_SAMPLE_W, _LEGEND_SAMPLE_H, state, symbol_pt=TEXT_PT)
             label = STYLES[state].label
         axes.text(
-            x + _LEGEND_SAMPLE_W + 14, top + _LEGEND_ROW_H / 2, label, fontsize=TEXT_PT, **text_style
+            x + _LEGEND_SAMPLE_W + 14,
+            top + _LEGEND_ROW_H / 2,
+            label,
+            fontsize=TEXT_PT,
+            **text_style,
         )
     return figure
 

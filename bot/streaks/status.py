@@ -118,7 +118,9 @@ def build_status(history: History, today: date, rest_limit: int, join_day: date)
         )
     pause = history.active_pause(today)
     if pause is not None:
-        reply.add_field(texts.PAUSED_FIELD, texts.PAUSED_UNTIL.format(day=texts.format_day(pause[1])))
+        reply.add_field(
+            texts.PAUSED_FIELD, texts.PAUSED_UNTIL.format(day=texts.format_day(pause[1]))
+        )
     yesterday = today - timedelta(days=1)
     # Only worth saying when covering yesterday would join it to an earlier run.
     if (

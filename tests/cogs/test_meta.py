@@ -60,8 +60,10 @@ async def test_help_fits_one_phone_screen_before_any_button_is_pressed(
     assert sent.ephemeral
     [embed] = sent.embeds
     assert_fits_a_phone(embed, lines=PHONE_LINES, chars=PHONE_LINE_CHARS)
-    print(f"/help overview: {len(phone_lines(embed))} lines, longest "
-          f"{max(map(len, phone_lines(embed)))} characters")
+    print(
+        f"/help overview: {len(phone_lines(embed))} lines, longest "
+        f"{max(map(len, phone_lines(embed)))} characters"
+    )
     buttons = [item for item in sent.view.children if isinstance(item, HelpButton)]
     titles = [group.title for group in build_help_groups(bot)]
     assert [b.item.label for b in buttons] == titles
@@ -69,9 +71,7 @@ async def test_help_fits_one_phone_screen_before_any_button_is_pressed(
         assert any(line.startswith(f"{title}: ") for line in phone_lines(embed)), title
 
 
-async def test_each_button_shows_that_features_commands_privately(
-    app: App, bot: MagicMock
-) -> None:
+async def test_each_button_shows_that_features_commands_privately(app: App, bot: MagicMock) -> None:
     interaction = member_interaction(app, bot)
     await invoke(Meta.help, bot.cogs["Meta"], interaction)
     shown: set[str] = set()

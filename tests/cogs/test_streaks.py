@@ -76,7 +76,7 @@ async def test_join_needs_confirmation_and_stores_nothing_on_cancel(sapp: App, s
     assert await s.core.member(USER) is None
     await click(interaction.sent[0].view.cancel, make_interaction(sapp, user=make_member(USER)))
     await task
-    assert "Nothing was stored" in interaction.sent[-1].text
+    assert "Cancelled: nothing was stored." in interaction.sent[-1].text
     assert await s.core.member(USER) is None
 
     interaction = make_interaction(sapp, user=make_member(USER))

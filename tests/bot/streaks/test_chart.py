@@ -115,8 +115,11 @@ def test_states_of_a_calendar() -> None:
     history, paused, joined = member_back_from_pause()
     history.days[TODAY - timedelta(days=23)] = DayRow(0, 0, "flare")
     del history.days[TODAY - timedelta(days=24)]
-    states = {day: state for week in build_calendar(history, paused, TODAY, joined).weeks
-              for day, state in week}
+    states = {
+        day: state
+        for week in build_calendar(history, paused, TODAY, joined).weeks
+        for day, state in week
+    }
     assert states[TODAY] is DayState.MOVED
     assert states[TODAY + timedelta(days=1)] is DayState.FUTURE
     assert states[TODAY - timedelta(days=10)] is DayState.PAUSED
@@ -235,7 +238,10 @@ def test_patterns_and_frames_contrast_with_their_fill() -> None:
     for patch in patches:
         if patch.get_hatch():
             assert contrast(patch.get_hatchcolor(), patch.get_facecolor()) >= 3
-        if patch.get_linestyle() in (":", "dotted"):  # the dotted edge is the whole pattern of "to come"
+        if patch.get_linestyle() in (
+            ":",
+            "dotted",
+        ):  # the dotted edge is the whole pattern of "to come"
             assert contrast(patch.get_edgecolor(), chart.PAPER) >= 3
 
 
