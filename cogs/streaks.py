@@ -162,7 +162,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         await respond(interaction, await s.core.join(interaction.user.id, guild_id, zone, reminder))
 
     @app_commands.command(name="rest", description="Declare a rest day (today or yesterday)")
-    @app_commands.describe(reason="Why (optional)", day="Today, or yesterday if you missed it")
+    @app_commands.describe(reason="Why (optional)", day="Today, or yesterday")
     @app_commands.autocomplete(reason=reason_autocomplete)
     @app_commands.choices(
         day=[
@@ -171,7 +171,10 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         ]
     )
     async def rest(
-        self, interaction: discord.Interaction, reason: str | None = None, day: str = "today"
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, rules.MAX_REASON_CHARS] | None = None,
+        day: str = "today",
     ) -> None:
         outcome = await streaks_for(interaction).core.rest(
             interaction.user.id, reason, yesterday=day == "yesterday"
@@ -276,7 +279,7 @@ class CheckinCog(commands.Cog):
     @app_commands.describe(
         minutes="Minutes, 1 to 600 (optional: moving at all counts)",
         activity="What you did (optional)",
-        note="A short note for yourself (optional)",
+        note="A short note for yourself (optional, up to 300 characters)",
     )
     @app_commands.autocomplete(activity=activity_autocomplete)
     async def checkin(
@@ -284,7 +287,7 @@ class CheckinCog(commands.Cog):
         interaction: discord.Interaction,
         minutes: int | None = None,
         activity: str | None = None,
-        note: str | None = None,
+        note: app_commands.Range[str, 1, rules.MAX_NOTE_CHARS] | None = None,
     ) -> None:
         outcome = await streaks_for(interaction).core.checkin(
             interaction.user.id, minutes, activity, note

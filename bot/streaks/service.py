@@ -157,8 +157,9 @@ class StreakService:
         """Record a check-in. ``button``: the one-tap button, which never double-counts."""
         rules.validate_minutes(minutes)
         activity = rules.validate_activity(activity)
+        note_shortened = note is not None and len(note.strip()) > rules.MAX_NOTE_CHARS
         if note is not None:
-            note = note.strip()[:300] or None
+            note = note.strip()[: rules.MAX_NOTE_CHARS] or None
         now = self.app.clock()
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
@@ -202,6 +203,10 @@ class StreakService:
         if resumed:
             body = "Welcome back: your pause has ended. " + body
         reply = Reply(body=body, tone=Tone.SUCCESS)
+        if note_shortened:
+            reply.add_field(
+                texts.SHORTENED_FIELD, texts.NOTE_SHORTENED.format(limit=rules.MAX_NOTE_CHARS)
+            )
         left = rules.rest_days_left(history.rest_days, today, limit)
         reply.footer = f"Rest days left this week: {left} of {limit}."
         announcement = None
@@ -228,7 +233,8 @@ class StreakService:
     async def rest(
         self, user_id: int, reason: str | None = None, *, yesterday: bool = False
     ) -> Outcome:
-        reason_text = (reason or "rest").strip().lower()[:40] or "rest"
+        reason_shortened = reason is not None and len(reason.strip()) > rules.MAX_REASON_CHARS
+        reason_text = (reason or "rest").strip().lower()[: rules.MAX_REASON_CHARS] or "rest"
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
@@ -264,6 +270,10 @@ class StreakService:
             tone=Tone.SUCCESS,
             footer=f"Rest days left this week: {left} of {limit}.",
         )
+        if reason_shortened:
+            reply.add_field(
+                texts.SHORTENED_FIELD, texts.REASON_SHORTENED.format(limit=rules.MAX_REASON_CHARS)
+            )
         announcement = await self._milestone(member, before, summary.current, reply)
         return Outcome(await self.with_notice(user_id, reply), announcement)
 

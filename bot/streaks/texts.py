@@ -31,6 +31,10 @@ DMS_CLOSED_NOTICE = (
     "set a time with /streak settings."
 )
 
+SHORTENED_FIELD = "Shortened"
+NOTE_SHORTENED = "Your note was longer than {limit} characters, so I kept the first {limit}."
+REASON_SHORTENED = "Your reason was longer than {limit} characters, so I kept the first {limit}."
+
 MILESTONE = "{mention} has moved on {days} days in a row. Well done!"
 PRIVATE_MILESTONE = "That is {days} days in a row. Well done!"
 
