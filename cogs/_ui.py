@@ -191,14 +191,14 @@ async def ask_to_confirm(
     question: Reply,
     confirmation: Confirmation,
     *,
-    timeout: float = 120,
+    answer_within: float = 120,
 ) -> bool:
     """Ask with Yes / Cancel buttons and wait. On Cancel or no answer, say what was kept."""
-    view = ConfirmView(interaction.user.id, confirmation, timeout=timeout)
+    view = ConfirmView(interaction.user.id, confirmation, timeout=answer_within)
     await respond(interaction, question, view=view)
     try:
         # The view times out by itself once Discord has it; this bound holds without it too.
-        await asyncio.wait_for(view.wait(), timeout)
+        await asyncio.wait_for(view.wait(), answer_within)
     except TimeoutError:
         view.stop()
     if view.value:

@@ -31,8 +31,10 @@ CHANNEL_KEY = "checkin_channel"
 
 
 class NotJoinedError(UserError):
-    def __init__(self) -> None:
-        super().__init__(NOT_JOINED)
+    """Not tracking streaks: never joined, or left (whose history is kept, so say so)."""
+
+    def __init__(self, member: Member | None = None) -> None:
+        super().__init__(texts.LEFT_NOT_TRACKING if member is not None else NOT_JOINED)
 
 
 @dataclass
@@ -68,7 +70,7 @@ class StreakService:
     async def require_member(self, user_id: int) -> Member:
         member = await self.member(user_id)
         if member is None or not member.active:
-            raise NotJoinedError()
+            raise NotJoinedError(member)
         return member
 
     async def with_notice(self, user_id: int, reply: Reply) -> Reply:
@@ -164,7 +166,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             self.ensure_after_join(member, today, "today")
             history = await store.load_history(conn, user_id)
@@ -238,7 +240,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             day = today - timedelta(days=1) if yesterday else today
             label = "yesterday" if yesterday else "today"
@@ -283,7 +285,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             end = today + timedelta(weeks=weeks) - timedelta(days=1)
             # A new pause replaces a running one (which then covered up to yesterday), so
@@ -303,7 +305,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             history = await store.load_history(conn, user_id)
             if history.active_pause(today) is None:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from bot.replies import Reply
 from bot.streaks import rules, texts
-from bot.streaks.chart import WEEKS, grid_start
+from bot.streaks.chart import grid_start
 from bot.streaks.store import History
 
 

@@ -31,6 +31,20 @@ DMS_CLOSED_NOTICE = (
     "set a time with /streak settings."
 )
 
+LEFT = (
+    "Tracking stopped and reminders are off. Your history is kept in case you come back; "
+    "you can delete it now, or any time with /mydata delete."
+)
+LEFT_AND_DELETED = "Tracking stopped and your streak history is deleted."
+LEFT_NOT_TRACKING = (
+    "You are not tracking streaks at the moment, and your history is kept. Use /streak join "
+    "to start again whenever you like."
+)
+
+BOARD_LINE = "{mention}: active on {days} of the last 7 days"
+BOARD_QUIET = "No check-ins in the last 7 days. Any movement counts, whenever you are ready."
+BOARD_MORE = "...and {count} more."
+
 SHORTENED_FIELD = "Shortened"
 NOTE_SHORTENED = "Your note was longer than {limit} characters, so I kept the first {limit}."
 REASON_SHORTENED = "Your reason was longer than {limit} characters, so I kept the first {limit}."

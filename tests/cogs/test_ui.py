@@ -36,7 +36,9 @@ async def test_answering_disables_both_buttons_in_place(app: App) -> None:
 async def test_no_answer_counts_as_cancel_and_says_what_was_kept(app: App) -> None:
     interaction = make_interaction(app, user=make_member(1000))
     question = Reply(title="Do it?", body="A question.")
-    answer = await ask_to_confirm(interaction, question, ui.CONFIRM_ERASE_MY_DATA, timeout=0.01)
+    answer = await ask_to_confirm(
+        interaction, question, ui.CONFIRM_ERASE_MY_DATA, answer_within=0.01
+    )
     assert answer is False
     assert interaction.sent[-1].text == "Cancelled: nothing was erased."
     [call] = interaction.edit_original_response.await_args_list

@@ -178,7 +178,7 @@ def test_text_is_at_least_14_pt_at_half_size_and_inside_the_picture(name: str) -
     for text in texts_of(figure):
         assert points_at_half_size(text, figure.dpi) >= MIN_PT_AT_HALF_SIZE, text.get_text()
         box = text.get_window_extent(renderer)
-        assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, text
+        assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height, text
         boxes.append((text.get_text(), box))
     for index, (label, box) in enumerate(boxes):
         for other_label, other in boxes[index + 1 :]:

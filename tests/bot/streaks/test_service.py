@@ -283,7 +283,7 @@ async def test_board_and_summary_names_only_public(
     await s.core.checkin(USER, 30)
     await s.core.checkin(2000, 15)
     board = await s.community.board(GUILD)
-    assert "<@2000>: 1 of 7 days" in board.body and "<@1000>" not in board.body
+    assert "<@2000>: active on 1 of the last 7 days" in board.body and "<@1000>" not in board.body
     assert "min" not in board.body
     clock.set(2026, 3, 9, 12)
     summary = await s.community.claim_weekly_summary(GUILD)
