@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from bot.app import App
 
 NOT_JOINED = (
-    "You haven't joined streaks yet. It is opt-in: use /streak join and pick your time zone "
-    "to start, then check in again."
+    "You haven't joined streaks yet. It is opt-in: start with /streak join and your time zone."
 )
 REST_LIMIT_KEY = "streak_rest_days_per_week"
 CHANNEL_KEY = "checkin_channel"
@@ -313,7 +312,7 @@ class StreakService:
             await store.end_pauses(conn, user_id, today)
         return await self.with_notice(
             user_id,
-            Reply(body="Welcome back! Your streak is running again.", tone=Tone.SUCCESS),
+            Reply(body=texts.RESUMED, tone=Tone.SUCCESS),
         )
 
     # -- status ----------------------------------------------------------------------------

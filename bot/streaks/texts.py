@@ -31,6 +31,10 @@ DMS_CLOSED_NOTICE = (
     "set a time with /streak settings."
 )
 
+RESUMED = (
+    "Welcome back! Your streak is running again from today. If today is a rest day, "
+    "/streak rest keeps it safe."
+)
 LEFT = (
     "Tracking stopped and reminders are off. Your history is kept in case you come back; "
     "you can delete it now, or any time with /mydata delete."
