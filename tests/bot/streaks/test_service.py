@@ -381,3 +381,16 @@ async def test_no_checkin_before_join_day(s: Streaks, sapp: App, clock: MovableC
     with pytest.raises(UserError, match="before your streak began"):
         await s.core.checkin(USER)
     assert await day_rows(sapp) == []
+
+
+async def test_a_shortened_note_or_reason_is_said(s: Streaks, clock: MovableClock) -> None:
+    await join(s)
+    out = await s.core.checkin(USER, note="x" * 301)
+    text = render_text(out.reply)
+    assert "Your note was longer than 300 characters, so I kept the first 300." in text
+    assert "Shortened" not in render_text((await s.core.checkin(USER, note="short")).reply)
+    clock.set(2026, 3, 3, 12)
+    out = await s.core.rest(USER, "a very long reason about my appointment at the clinic today")
+    assert "kept the first 40" in render_text(out.reply)
+    clock.set(2026, 3, 4, 12)
+    assert "Shortened" not in render_text((await s.core.rest(USER, "fatigue")).reply)
