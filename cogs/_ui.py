@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -125,28 +127,87 @@ class GuardedModal(discord.ui.Modal):
         await handle_interaction_error(interaction, error)
 
 
-class ConfirmView(OwnerOnlyView):
-    """Confirm / Cancel, the library's confirm example in our style. ``value`` is the answer."""
+@dataclass(frozen=True)
+class Confirmation:
+    """The words of one confirm step. Every confirm step has the same shape: the question,
+    a "Yes, <what happens>" button and a "Cancel" button; cancelling, or not answering, says
+    what was kept. The confirm word is always "Yes" (typed confirmations use it too)."""
 
-    def __init__(
-        self, owner_id: int, *, confirm_label: str = "Confirm", timeout: float = 120
-    ) -> None:
+    confirm_label: str
+    cancelled: str
+    style: discord.ButtonStyle = discord.ButtonStyle.danger
+
+
+CANCEL_LABEL = "Cancel"
+CONFIRM_JOIN = Confirmation(
+    "Yes, join", "Cancelled: nothing was stored.", discord.ButtonStyle.success
+)
+CONFIRM_DELETE_STREAK_HISTORY = Confirmation(
+    "Yes, delete my history", "Cancelled: your history is kept."
+)
+CONFIRM_ERASE_MY_DATA = Confirmation("Yes, erase my data", "Cancelled: nothing was erased.")
+
+
+class ConfirmView(OwnerOnlyView):
+    """Yes / Cancel, the library's confirm example in our style. ``value`` is the answer.
+
+    Once answered, both buttons are disabled in place, so the question stays readable and
+    nobody can press twice.
+    """
+
+    def __init__(self, owner_id: int, confirmation: Confirmation, *, timeout: float = 120) -> None:
         super().__init__(owner_id, timeout=timeout)
         self.value: bool | None = None
-        self.confirm.label = confirm_label
+        self.confirm.label = confirmation.confirm_label
+        self.confirm.style = confirmation.style
+        self.cancel.label = CANCEL_LABEL
 
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    def disable(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+
+    async def _answer(self, interaction: discord.Interaction, value: bool) -> None:
+        self.value = value
+        self.disable()
+        await interaction.response.edit_message(view=self)
+        self.stop()
+
+    @discord.ui.button(label="Yes", style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
-        self.value = True
-        await interaction.response.defer()
-        self.stop()
+        await self._answer(interaction, True)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=CANCEL_LABEL, style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
-        self.value = False
-        await interaction.response.defer()
-        self.stop()
+        await self._answer(interaction, False)
+
+
+async def ask_to_confirm(
+    interaction: discord.Interaction,
+    question: Reply,
+    confirmation: Confirmation,
+    *,
+    answer_within: float = 120,
+) -> bool:
+    """Ask with Yes / Cancel buttons and wait. On Cancel or no answer, say what was kept."""
+    view = ConfirmView(interaction.user.id, confirmation, timeout=answer_within)
+    await respond(interaction, question, view=view)
+    try:
+        # The view times out by itself once Discord has it; this bound holds without it too.
+        await asyncio.wait_for(view.wait(), answer_within)
+    except TimeoutError:
+        view.stop()
+    if view.value:
+        return True
+    if view.value is None:  # no answer in time: the buttons would do nothing any more
+        view.disable()
+        try:
+            await interaction.edit_original_response(view=view)
+        except discord.HTTPException:
+            log.debug("Could not disable the buttons of an unanswered question")
+    await respond(interaction, Reply(body=confirmation.cancelled))
+    return False

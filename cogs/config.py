@@ -6,11 +6,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.guild_config import ConfigKind
+from bot.guild_config import ConfigKey, ConfigKind
 from bot.guild_config.feature import set_option
+from bot.guild_config.render import detail_reply
 from bot.replies import Reply, Tone
 from cogs._permissions import require_here
-from cogs._ui import app_of, respond
+from cogs._ui import OwnerOnlyView, app_of, respond
+
+DETAILS_PLACEHOLDER = "What does a setting do? Choose one"
+MAX_OPTIONS = 25  # Discord's limit for one select
 
 
 async def _option_autocomplete(
@@ -38,6 +42,30 @@ async def value_options(
     return await _option_autocomplete(interaction, current, channels=False)
 
 
+class SettingDetailsView(OwnerOnlyView):
+    """A select under /config show: the chosen option's description, default and range."""
+
+    def __init__(self, owner_id: int, keys: list[ConfigKey]) -> None:
+        super().__init__(owner_id)
+        select: discord.ui.Select[SettingDetailsView] = discord.ui.Select(
+            placeholder=DETAILS_PLACEHOLDER,
+            options=[
+                discord.SelectOption(label=k.name[:100], description=k.description[:100])
+                for k in keys[:MAX_OPTIONS]
+            ],
+        )
+        select.callback = self._explain  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def _explain(self, interaction: discord.Interaction) -> None:
+        app = app_of(interaction)
+        assert interaction.guild_id is not None
+        key = app.config.key(self.select.values[0])
+        value = await app.config.get(interaction.guild_id, key.name)
+        await respond(interaction, detail_reply(key, value), private=True)
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class ConfigCog(
@@ -58,7 +86,9 @@ class ConfigCog(
     async def show(self, interaction: discord.Interaction) -> None:
         app = app_of(interaction)
         assert interaction.guild_id is not None
-        await respond(interaction, await app.config.show(interaction.guild_id, app.feature_titles))
+        reply = await app.config.show(interaction.guild_id, app.feature_titles)
+        view = SettingDetailsView(interaction.user.id, app.config.keys) if app.config.keys else None
+        await respond(interaction, reply, view=view)
 
     @app_commands.command(name="set", description="Change a server setting (numbers, on/off, text)")
     @app_commands.describe(option="The setting to change", value="Its new value")

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.privacy.registry import erase_summary
 from bot.replies import Reply, Tone
-from cogs._ui import ConfirmView, app_of, respond
+from cogs._ui import CONFIRM_ERASE_MY_DATA, app_of, ask_to_confirm, respond
 
 
 class MyData(
@@ -46,16 +46,11 @@ class MyData(
     )
     async def delete(self, interaction: discord.Interaction) -> None:
         privacy = app_of(interaction).privacy
-        view = ConfirmView(interaction.user.id, confirm_label="Erase my data")
-        await respond(interaction, privacy.delete_warning(), view=view)
-        await view.wait()
-        if view.value:
+        if await ask_to_confirm(interaction, privacy.delete_warning(), CONFIRM_ERASE_MY_DATA):
             erasure = await privacy.erase(interaction.user.id)
             await interaction.followup.send(
                 embed=None, content=erase_summary(erasure).body, ephemeral=True
             )
-        else:
-            await interaction.followup.send("Nothing was erased.", ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -32,7 +32,13 @@ from cogs._streaks_views import (
     send_outcome,
     streaks_for,
 )
-from cogs._ui import ConfirmView, reply_to_embed, respond
+from cogs._ui import (
+    CONFIRM_DELETE_STREAK_HISTORY,
+    CONFIRM_JOIN,
+    ask_to_confirm,
+    reply_to_embed,
+    respond,
+)
 
 __all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
 
@@ -151,18 +157,13 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     ) -> None:
         s = streaks_for(interaction)
         _, _, preview = s.core.join_preview(zone, reminder)  # validate before asking
-        view = ConfirmView(interaction.user.id, confirm_label="Join")
-        view.confirm.style = discord.ButtonStyle.success
-        await respond(interaction, preview, view=view)
-        await view.wait()
-        if not view.value:
-            await interaction.followup.send("Nothing was stored.", ephemeral=True)
+        if not await ask_to_confirm(interaction, preview, CONFIRM_JOIN):
             return
         guild_id = interaction.guild_id or 0
         await respond(interaction, await s.core.join(interaction.user.id, guild_id, zone, reminder))
 
     @app_commands.command(name="rest", description="Declare a rest day (today or yesterday)")
-    @app_commands.describe(reason="Why (optional)", day="Today, or yesterday if you missed it")
+    @app_commands.describe(reason="Why (optional)", day="Today, or yesterday")
     @app_commands.autocomplete(reason=reason_autocomplete)
     @app_commands.choices(
         day=[
@@ -171,7 +172,10 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         ]
     )
     async def rest(
-        self, interaction: discord.Interaction, reason: str | None = None, day: str = "today"
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, rules.MAX_REASON_CHARS] | None = None,
+        day: str = "today",
     ) -> None:
         outcome = await streaks_for(interaction).core.rest(
             interaction.user.id, reason, yesterday=day == "yesterday"
@@ -242,13 +246,8 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     async def leave(self, interaction: discord.Interaction) -> None:
         s = streaks_for(interaction)
         stopped = await s.account.leave(interaction.user.id)
-        view = ConfirmView(interaction.user.id, confirm_label="Delete my streak history")
-        await respond(interaction, stopped, view=view)
-        await view.wait()
-        if view.value:
+        if await ask_to_confirm(interaction, stopped, CONFIRM_DELETE_STREAK_HISTORY):
             await respond(interaction, await s.account.leave(interaction.user.id, delete=True))
-        else:
-            await interaction.followup.send("Your history is kept.", ephemeral=True)
 
     @app_commands.command(name="pin", description="Post the 'I moved today' button (Manage Server)")
     @app_commands.guild_only()
@@ -279,7 +278,7 @@ class CheckinCog(commands.Cog):
     @app_commands.describe(
         minutes="Minutes, 1 to 600 (optional: moving at all counts)",
         activity="What you did (optional)",
-        note="A short note for yourself (optional)",
+        note="A short note for yourself (optional, up to 300 characters)",
     )
     @app_commands.autocomplete(activity=activity_autocomplete)
     async def checkin(
@@ -287,7 +286,7 @@ class CheckinCog(commands.Cog):
         interaction: discord.Interaction,
         minutes: int | None = None,
         activity: str | None = None,
-        note: str | None = None,
+        note: app_commands.Range[str, 1, rules.MAX_NOTE_CHARS] | None = None,
     ) -> None:
         outcome = await streaks_for(interaction).core.checkin(
             interaction.user.id, minutes, activity, note

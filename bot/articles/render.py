@@ -11,6 +11,11 @@ from bot.replies import Reply, Tone, chunk_text
 
 PAGE_CHARS = 1800
 DISCLAIMER_FIELD = "Please note"
+#: Later pages carry this one line; the first page (and a shared post) the full DISCLAIMER.
+SHORT_DISCLAIMER = "Not medical advice: ask a health professional about your own care."
+PAGE_FOOTER = "Page {page} of {total} · article {slug}"
+TAGGED = "Tagged: {tags}"
+CORRECTED = "No article uses “{typed}”, so I searched for “{used}”."
 
 
 def _bullets(items: tuple[str, ...] | list[str]) -> str:
@@ -39,7 +44,8 @@ def page_count(article: Article) -> int:
 
 
 def article_page(article: Article, page: int) -> Reply:
-    """Page 1 is the overview; pages 2.. are the body. Every page carries the disclaimer."""
+    """Page 1 is the overview with the full disclaimer; pages 2.. are the body with a one-line
+    reminder. The page number is said once, in the footer, counting the overview as page 1."""
     bodies = body_pages(article)
     total = 1 + len(bodies)
     page = min(max(1, page), total)
@@ -57,14 +63,11 @@ def article_page(article: Article, page: int) -> Reply:
         reply.add_field("Ratings", article.stats.describe())
         if article.sources:
             reply.add_field("Sources", "; ".join(article.sources))
+        reply.add_field(DISCLAIMER_FIELD, DISCLAIMER)
     else:
-        reply = Reply(
-            title=f"{article.title} (part {page - 1} of {len(bodies)})",
-            body=bodies[page - 2],
-            url=article.url,
-        )
-    reply.add_field(DISCLAIMER_FIELD, DISCLAIMER)
-    reply.footer = f"Page {page} of {total} · article {article.slug}"
+        reply = Reply(title=article.title, body=bodies[page - 2], url=article.url)
+        reply.add_field(DISCLAIMER_FIELD, SHORT_DISCLAIMER)
+    reply.footer = PAGE_FOOTER.format(page=page, total=total, slug=article.slug)
     return reply
 
 
@@ -100,6 +103,40 @@ def snippet_text(raw: str) -> str:
     return " ".join(parts).replace("[[", "**").replace("]]", "**")
 
 
+_TAG_LIST = re.compile(r"^[a-z0-9,\-…\[\]]+$")
+
+
+def tag_snippet(raw: str) -> str | None:
+    """``fatigue,[[heat]]-sensitivity`` (a match in the tags column) as words, else None.
+
+    Tags are stored as one comma-joined string of lower-case slugs, the only column whose
+    snippet has no space; shown raw it read as ``fatigue,**heat**-sensitivity``.
+    """
+    text = raw.strip()
+    if not text or not _TAG_LIST.match(text) or "[[" not in text:
+        return None
+    tags = []
+    for tag in text.split(","):
+        bare = tag.replace("[[", "").replace("]]", "").strip("…")
+        if bare:
+            tags.append(f"**{bare}**" if "[[" in tag else bare)
+    return TAGGED.format(tags=", ".join(tags))
+
+
+def hit_text(snippet: str) -> str:
+    return tag_snippet(snippet) or snippet_text(snippet)
+
+
+def search_note(results: SearchResults) -> str:
+    """Words the search changed, then how the hits were found: nothing is changed silently."""
+    lines = [
+        CORRECTED.format(typed=typed, used=used) for typed, used in results.prepared.corrections
+    ]
+    if results.note:
+        lines.append(results.note)
+    return "\n".join(lines)
+
+
 def search_reply(results: SearchResults) -> Reply:
     if not results.hits:
         return Reply(
@@ -107,10 +144,10 @@ def search_reply(results: SearchResults) -> Reply:
             "or browse with /article list.",
             tone=Tone.WARNING,
         )
-    reply = Reply(title=f"Articles for “{results.query[:80]}”", body=results.note or "")
+    reply = Reply(title=f"Articles for “{results.query[:80]}”", body=search_note(results))
     for number, hit in enumerate(results.hits, start=1):
         reply.add_field(
-            f"{number}. {hit.title}", f"{snippet_text(hit.snippet)}\n(open with: {hit.slug})"
+            f"{number}. {hit.title}", f"{hit_text(hit.snippet)}\n(open with: {hit.slug})"
         )
     reply.footer = "Choose one to read it, or use /article show with its name."
     return reply

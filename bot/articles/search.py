@@ -65,10 +65,13 @@ class PreparedQuery:
     terms: tuple[str, ...]
     corrected: tuple[str, ...]  # terms after typo correction
     truncated: bool
+    #: (typed, searched instead) for every word the typo correction changed, so replies say so.
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @property
-    def was_corrected(self) -> bool:
-        return self.terms != self.corrected
+    def too_general(self) -> bool:
+        """Only stop words were typed ("the", "how to"): they match everything."""
+        return bool(self.terms) and all(t in STOP_WORDS for t in self.terms)
 
     def fts(self, *, any_word: bool = False, corrected: bool = True) -> str:
         """A match expression of quoted terms (implicit AND, or OR); "" if nothing to search."""
@@ -113,8 +116,10 @@ def prepare(query: str, vocabulary: Vocabulary) -> PreparedQuery:
     meaningful = [w for w in found if w not in STOP_WORDS] or found
     truncated = len(query) > MAX_QUERY_CHARS or len(meaningful) > MAX_QUERY_WORDS
     terms = tuple(meaningful[:MAX_QUERY_WORDS])
-    corrected = tuple(dict.fromkeys(vocabulary.correct(t) for t in terms))
-    return PreparedQuery(terms, corrected, truncated)
+    pairs = [(t, vocabulary.correct(t)) for t in terms]
+    corrected = tuple(dict.fromkeys(used for _, used in pairs))
+    changed = tuple((typed, used) for typed, used in pairs if typed != used)
+    return PreparedQuery(terms, corrected, truncated, changed)
 
 
 def fuzzy_titles(

@@ -28,6 +28,10 @@ _ARTICLE_COLUMNS = (
     "a.id, a.slug, a.title, a.summary, a.body, a.takeaways, a.tags, a.sources, "
     "a.last_reviewed, a.url, a.removed_at, s.count, s.total"
 )
+TOO_GENERAL = (
+    "“{query}” is too general to search for: words like “the” or “how” are in every "
+    "article. Add a word about the topic, for example `fatigue` or `balance`."
+)
 _ARTICLE_FROM = "articles a LEFT JOIN article_rating_stats s ON s.article_id = a.id"
 
 
@@ -250,9 +254,9 @@ class ArticleService:
                 "I couldn't find any words to search for in that. Try plain words, "
                 "for example `weak legs`."
             )
-        note = None
-        if prepared.was_corrected:
-            note = "Showing results for “" + " ".join(prepared.corrected) + "”."
+        if prepared.too_general:
+            raise UserError(TOO_GENERAL.format(query=query.strip()[:60]))
+        note = None  # a corrected word is said by the reply (prepared.corrections)
         hits = await self._fts(prepared.fts(), limit)
         if not hits and len(prepared.corrected) > 1:
             hits = await self._fts(prepared.fts(any_word=True), limit)

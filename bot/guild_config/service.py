@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.guild_config.keys import ConfigKey
+from bot.guild_config.render import show_reply
 from bot.replies import Reply
 from bot.storage import Database
 
@@ -85,16 +86,4 @@ class GuildConfigService:
 
     # -- rendering -------------------------------------------------------------------------
     async def show(self, guild_id: int, feature_titles: dict[str, str]) -> Reply:
-        values = await self.all(guild_id)
-        reply = Reply(
-            title="Server settings", footer="Change one with /config set or /config channel."
-        )
-        by_feature: dict[str, list[str]] = {}
-        for key in self.keys:
-            line = f"{key.name}: {key.display(values[key.name])} ({key.description})"
-            by_feature.setdefault(key.feature, []).append(line)
-        for feature, lines in by_feature.items():
-            reply.add_field(feature_titles.get(feature, feature), "\n".join(lines))
-        if not by_feature:
-            reply.body = "No options are declared."
-        return reply
+        return show_reply(self.keys, await self.all(guild_id), feature_titles)

@@ -83,6 +83,7 @@ class PrivacyRegistry:
         """What /mydata delete says before the member confirms."""
         kept = " ".join(section.kept for section in self._sections.values() if section.kept)
         return Reply(
+            title="Erase everything I hold about you?",
             body="This erases your check-ins, streaks, ratings, feedback and settings for good. "
             f"It cannot be undone. {kept}".rstrip(),
             tone=Tone.WARNING,

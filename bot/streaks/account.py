@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import UserError
 from bot.privacy import PrivacySection
 from bot.replies import Reply, Tone
-from bot.streaks import rules, store
+from bot.streaks import rules, store, texts
 
 if TYPE_CHECKING:
     from bot.streaks.service import StreakService
@@ -56,7 +56,7 @@ class AccountService:
             if member is None or not member.active:
                 from bot.streaks.service import NotJoinedError
 
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             if public is not None:
                 changes["public"] = int(public)
                 said.append("public: " + ("on" if public else "off"))
@@ -107,7 +107,7 @@ class AccountService:
             if member is None or not member.active:
                 from bot.streaks.service import NotJoinedError
 
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             if member.reminder_time is None:
                 raise UserError("Your reminders are already off.")
             local_today = now.astimezone(rules.zone(member.zone)).date()
@@ -137,12 +137,8 @@ class AccountService:
                     conn, user_id, active=0, reminder_time=None, next_reminder_at=None, public=0
                 )
         if delete:
-            return Reply(body="Done: tracking stopped and your streak history is deleted.")
-        return Reply(
-            body="Tracking stopped and reminders are off. Your history is kept in case you come "
-            "back; delete it any time with /streak leave (delete) or /mydata delete.",
-            tone=Tone.SUCCESS,
-        )
+            return Reply(body=texts.LEFT_AND_DELETED, tone=Tone.SUCCESS)
+        return Reply(body=texts.LEFT, tone=Tone.SUCCESS)
 
     # -- privacy ---------------------------------------------------------------------------
     async def export(self, user_id: int) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.replies import Reply
-from bot.streaks import rules
+from bot.streaks import rules, texts
 
 if TYPE_CHECKING:
     from bot.app import App
 
 CHANNEL_KEY = "checkin_channel"
+BOARD_SIZE = 50
 PIN_TEXT = (
     "Moved today? Tap the button below to check in: any movement counts, a few minutes is "
     "plenty. (Join first with /streak join; it is opt-in.)"
@@ -80,14 +81,21 @@ class CommunityService:
             reply.body = "No public members yet."
             return reply
         lines = []
-        for member in members[:50]:
+        for member in members:
             today = rules.local_day(now, member["zone"], member["day_end_hour"])
             first = today - timedelta(days=6)
             active = sum(1 for d in days[member["user_id"]] if first <= d <= today)
-            lines.append(f"<@{member['user_id']}>: {active} of 7 days")
-        reply.body = "\n".join(lines)
-        if len(members) > 50:
-            reply.body += f"\n...and {len(members) - 50} more."
+            # Only the days someone did: a name beside "0 days" would read as a public failing.
+            if active:
+                lines.append(
+                    texts.BOARD_LINE.format(mention=f"<@{member['user_id']}>", days=active)
+                )
+        if not lines:
+            reply.body = texts.BOARD_QUIET
+            return reply
+        reply.body = "\n".join(lines[:BOARD_SIZE])
+        if len(lines) > BOARD_SIZE:
+            reply.body += "\n" + texts.BOARD_MORE.format(count=len(lines) - BOARD_SIZE)
         return reply
 
     async def last_complete_week(self, guild_id: int) -> date:

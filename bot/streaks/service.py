@@ -23,16 +23,17 @@ if TYPE_CHECKING:
     from bot.app import App
 
 NOT_JOINED = (
-    "You haven't joined streaks yet. It is opt-in: use /streak join and pick your time zone "
-    "to start, then check in again."
+    "You haven't joined streaks yet. It is opt-in: start with /streak join and your time zone."
 )
 REST_LIMIT_KEY = "streak_rest_days_per_week"
 CHANNEL_KEY = "checkin_channel"
 
 
 class NotJoinedError(UserError):
-    def __init__(self) -> None:
-        super().__init__(NOT_JOINED)
+    """Not tracking streaks: never joined, or left (whose history is kept, so say so)."""
+
+    def __init__(self, member: Member | None = None) -> None:
+        super().__init__(texts.LEFT_NOT_TRACKING if member is not None else NOT_JOINED)
 
 
 @dataclass
@@ -68,7 +69,7 @@ class StreakService:
     async def require_member(self, user_id: int) -> Member:
         member = await self.member(user_id)
         if member is None or not member.active:
-            raise NotJoinedError()
+            raise NotJoinedError(member)
         return member
 
     async def with_notice(self, user_id: int, reply: Reply) -> Reply:
@@ -157,13 +158,14 @@ class StreakService:
         """Record a check-in. ``button``: the one-tap button, which never double-counts."""
         rules.validate_minutes(minutes)
         activity = rules.validate_activity(activity)
+        note_shortened = note is not None and len(note.strip()) > rules.MAX_NOTE_CHARS
         if note is not None:
-            note = note.strip()[:300] or None
+            note = note.strip()[: rules.MAX_NOTE_CHARS] or None
         now = self.app.clock()
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             self.ensure_after_join(member, today, "today")
             history = await store.load_history(conn, user_id)
@@ -202,6 +204,10 @@ class StreakService:
         if resumed:
             body = "Welcome back: your pause has ended. " + body
         reply = Reply(body=body, tone=Tone.SUCCESS)
+        if note_shortened:
+            reply.add_field(
+                texts.SHORTENED_FIELD, texts.NOTE_SHORTENED.format(limit=rules.MAX_NOTE_CHARS)
+            )
         left = rules.rest_days_left(history.rest_days, today, limit)
         reply.footer = f"Rest days left this week: {left} of {limit}."
         announcement = None
@@ -228,11 +234,12 @@ class StreakService:
     async def rest(
         self, user_id: int, reason: str | None = None, *, yesterday: bool = False
     ) -> Outcome:
-        reason_text = (reason or "rest").strip().lower()[:40] or "rest"
+        reason_shortened = reason is not None and len(reason.strip()) > rules.MAX_REASON_CHARS
+        reason_text = (reason or "rest").strip().lower()[: rules.MAX_REASON_CHARS] or "rest"
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             day = today - timedelta(days=1) if yesterday else today
             label = "yesterday" if yesterday else "today"
@@ -264,6 +271,10 @@ class StreakService:
             tone=Tone.SUCCESS,
             footer=f"Rest days left this week: {left} of {limit}.",
         )
+        if reason_shortened:
+            reply.add_field(
+                texts.SHORTENED_FIELD, texts.REASON_SHORTENED.format(limit=rules.MAX_REASON_CHARS)
+            )
         announcement = await self._milestone(member, before, summary.current, reply)
         return Outcome(await self.with_notice(user_id, reply), announcement)
 
@@ -273,7 +284,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             end = today + timedelta(weeks=weeks) - timedelta(days=1)
             # A new pause replaces a running one (which then covered up to yesterday), so
@@ -293,7 +304,7 @@ class StreakService:
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
-                raise NotJoinedError()
+                raise NotJoinedError(member)
             today = self.today(member)
             history = await store.load_history(conn, user_id)
             if history.active_pause(today) is None:
@@ -301,7 +312,7 @@ class StreakService:
             await store.end_pauses(conn, user_id, today)
         return await self.with_notice(
             user_id,
-            Reply(body="Welcome back! Your streak is running again.", tone=Tone.SUCCESS),
+            Reply(body=texts.RESUMED, tone=Tone.SUCCESS),
         )
 
     # -- status ----------------------------------------------------------------------------
@@ -313,9 +324,13 @@ class StreakService:
     async def status(self, user_id: int, *, image: bool = True) -> Reply:
         member, history, today = await self.status_data(user_id)
         limit = await self.rest_limit(member.guild_id)
-        reply = build_status(history, today, limit)
+        reply = build_status(history, today, limit, member.join_day)
         if image:
             reply.image_path = await asyncio.to_thread(
-                render_png, history, today, history.paused(today + timedelta(days=2))
+                render_png,
+                history,
+                today,
+                history.paused(today + timedelta(days=2)),
+                member.join_day,
             )
         return await self.with_notice(user_id, reply)

@@ -31,6 +31,28 @@ DMS_CLOSED_NOTICE = (
     "set a time with /streak settings."
 )
 
+RESUMED = (
+    "Welcome back! Your streak is running again from today. If today is a rest day, "
+    "/streak rest keeps it safe."
+)
+LEFT = (
+    "Tracking stopped and reminders are off. Your history is kept in case you come back; "
+    "you can delete it now, or any time with /mydata delete."
+)
+LEFT_AND_DELETED = "Tracking stopped and your streak history is deleted."
+LEFT_NOT_TRACKING = (
+    "You are not tracking streaks at the moment, and your history is kept. Use /streak join "
+    "to start again whenever you like."
+)
+
+BOARD_LINE = "{mention}: active on {days} of the last 7 days"
+BOARD_QUIET = "No check-ins in the last 7 days. Any movement counts, whenever you are ready."
+BOARD_MORE = "...and {count} more."
+
+SHORTENED_FIELD = "Shortened"
+NOTE_SHORTENED = "Your note was longer than {limit} characters, so I kept the first {limit}."
+REASON_SHORTENED = "Your reason was longer than {limit} characters, so I kept the first {limit}."
+
 MILESTONE = "{mention} has moved on {days} days in a row. Well done!"
 PRIVATE_MILESTONE = "That is {days} days in a row. Well done!"
 
@@ -49,11 +71,47 @@ def days_word(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
 
 
+def rest_days_word(count: int) -> str:
+    return "1 rest day" if count == 1 else f"{count} rest days"
+
+
 def streak_line(current: int, best: int) -> str:
-    if current == 0:
-        return f"Current streak: not running yet. Best: {days_word(best)}."
-    return f"Current streak: {days_word(current)}. Best: {days_word(best)}."
+    if current:
+        return f"Current streak: {days_word(current)}. Best: {days_word(best)}."
+    if best:
+        return f"A new streak starts with your next check-in. Your best so far: {days_word(best)}."
+    return "Your streak starts with your first check-in. Any movement counts."
 
 
 def format_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
+
+
+def short_day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+# -- /streak status ----------------------------------------------------------------------------
+STATUS_TITLE = "Your streak"
+REST_LEFT_FIELD = "Rest days left"
+REST_LEFT = "{left} of {limit} in the last 7 days"
+ALL_TIME_FIELD = "All time"
+ALL_TIME = "{days} active, {minutes} minutes"
+PAUSED_FIELD = "Paused"
+PAUSED_UNTIL = "Until {day}. Your streak is safe. Use /streak resume when you are ready."
+YESTERDAY_OPEN_FIELD = "Yesterday is still open"
+YESTERDAY_OPEN = "If you rested yesterday, /streak rest day:yesterday keeps your streak going."
+WEEKS_FIELD = "Last 8 weeks"
+SINCE_JOINING_FIELD = "Since you joined"
+WEEK_LINE = "Week of {week}: {summary}"
+THIS_WEEK_LINE = "This week so far: {summary}"
+THIS_WEEK_OPEN = "This week: still open"
+QUIET_WEEK = "Week of {week}: a quiet week"
+QUIET_WEEKS = "Weeks of {first} to {last}: quiet weeks"
+WEEK_MOVED = "moved on {days}"
+WEEK_PAUSED = "paused {days}"
+WEEK_MINUTES = "{minutes} min"
+IMAGE_ALT = (
+    "Calendar of your last 8 weeks, one row per week, today framed: you moved on {moved}. "
+    "Today is {today}. The same weeks are listed in the text."
+)

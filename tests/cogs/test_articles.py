@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.articles import DISCLAIMER, ArticleService
+from bot.articles.render import SHORT_DISCLAIMER
 from cogs._articles_views import (
     ArticleView,
     FeedbackModal,
@@ -75,8 +76,11 @@ async def test_pages_turn_for_owner_only(app: App, cog: Articles) -> None:
     assert view.previous.disabled and not view.next.disabled
     turn = make_interaction(app, user=owner)
     await click(view.next, turn)
-    assert turn.sent[0].kind == "edit" and "(part 1 of" in turn.sent[0].text
-    assert DISCLAIMER in turn.sent[0].text
+    [page_two] = turn.sent[0].embeds
+    assert turn.sent[0].kind == "edit" and page_two.title == view.article.title
+    assert page_two.footer.text.startswith(f"Page 2 of {view.pages} ")
+    assert "part" not in page_two.title  # the page is said once, in the footer
+    assert SHORT_DISCLAIMER in turn.sent[0].text and DISCLAIMER not in turn.sent[0].text
     stranger = make_interaction(app, user=make_member(2))
     await click(view.next, stranger)
     assert view.page == 2 and "belong to the member who asked" in stranger.sent[0].content
@@ -185,7 +189,7 @@ async def test_search_select_opens_article(app: App, cog: Articles) -> None:
     interaction = make_interaction(app)
     await invoke(cog.search, cog, interaction, query="excercise")
     sent = interaction.sent[0]
-    assert "Showing results for “exercise”" in sent.text
+    assert "so I searched for “exercise”" in sent.text
     view: SearchView = sent.view
     view.select._values = [view.select.options[0].value]  # what Discord fills in
     chosen = make_interaction(app, user=interaction.user)

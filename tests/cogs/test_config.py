@@ -6,12 +6,14 @@ from bot.guild_config import ConfigKey, ConfigKind
 from cogs.config import ConfigCog, channel_options, value_options
 from tests.helpers import (
     admin_permissions,
+    click,
     invoke,
     make_channel,
     make_interaction,
     make_member,
     override_permissions,
 )
+from tests.phone import assert_fits_a_phone
 
 
 @pytest.fixture
@@ -105,3 +107,26 @@ async def test_channel_override_denying_manage_server_is_respected(
     await invoke(ConfigCog.set_, cog, interaction, option="test_number", value="1")
     assert "Manage Server permission" in interaction.sent[0].text
     assert await app.config.get(1, "test_number") == 2
+
+
+async def test_show_lines_fit_a_phone_and_details_are_one_choice_away(
+    app: App, cog: ConfigCog
+) -> None:
+    domains = ",".join(f"clinic-{n}.example.org" for n in range(12))
+    await app.config.set(1, "moderation_trusted_domains", domains)
+    await app.config.set_value(1, "checkin_channel", 555555555555555555)
+    show = _admin(app)
+    await invoke(ConfigCog.show, cog, show)
+    [embed] = show.sent[0].embeds
+    assert_fits_a_phone(embed, lines=40, chars=60)
+    assert "moderation_trusted_domains: 12 entries" in show.sent[0].text
+    assert "Rest days per rolling" not in show.sent[0].text  # descriptions are one tap away
+    select = show.sent[0].view.select
+    assert {o.label for o in select.options} >= {"test_number", "moderation_threshold"}
+    select._values = ["test_number"]  # what Discord fills in when the admin chooses
+    press = _admin(app)
+    await click(select, press)
+    [detail] = press.sent
+    assert detail.ephemeral
+    assert "A number" in detail.text and "0 to 9" in detail.text
+    assert "/config set option:test_number" in detail.text

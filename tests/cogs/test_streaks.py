@@ -77,7 +77,7 @@ async def test_join_needs_confirmation_and_stores_nothing_on_cancel(sapp: App, s
     assert await s.core.member(USER) is None
     await click(interaction.sent[0].view.cancel, make_interaction(sapp, user=make_member(USER)))
     await task
-    assert "Nothing was stored" in interaction.sent[-1].text
+    assert "Cancelled: nothing was stored." in interaction.sent[-1].text
     assert await s.core.member(USER) is None
 
     interaction = make_interaction(sapp, user=make_member(USER))
@@ -188,7 +188,7 @@ async def test_status_sends_picture_with_alt_text_and_cleans_up(sapp: App, s: St
     assert (
         sent.files and sent.files[0].description and "moved on 1 day" in sent.files[0].description
     )
-    assert "Current streak: 1 day" in sent.text and "Last 8 weeks" in sent.text
+    assert "Current streak: 1 day" in sent.text and "Since you joined" in sent.text
     assert sent.ephemeral
     assert not __import__("pathlib").Path(sent.files[0].fp.name).exists()
 

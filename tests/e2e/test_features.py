@@ -75,7 +75,7 @@ async def test_join_then_check_in_from_the_reminder_dm(
     at = (datetime.now(ZoneInfo(zone)) + timedelta(minutes=2)).strftime("%H:%M")
     preview = await d.run("/streak join", {"zone": zone, "reminder": at}, who="member")
     assert "Join streaks?" in preview.reply.text() and preview.reply.ephemeral
-    joined = await d.click(preview.reply, "Join", who="member")
+    joined = await d.click(preview.reply, "Yes, join", who="member")
     assert f"remind you at {at}" in joined.text
 
     clock.shift(timedelta(minutes=5))
@@ -121,7 +121,7 @@ async def test_mydata_export_and_delete(d: Driver, world: World, app) -> None:
 
     asked = await d.run("/mydata delete", who="member")
     assert asked.reply.ephemeral and "cannot be undone" in asked.reply.text()
-    erased = await d.click(asked.reply, "Erase my data", who="member")
+    erased = await d.click(asked.reply, "Yes, erase my data", who="member")
     assert "Your data is erased" in erased.text
     after = json.loads(await app.privacy.export_json(world.user("member").id))
     assert "4" not in json.dumps(after.get("article_ratings", after))
@@ -131,7 +131,7 @@ async def test_mydata_delete_cancel_erases_nothing(d: Driver, world: World, app)
     await d.run("/article rate", {"article": "mobility-aids", "stars": 4}, who="member")
     asked = await d.run("/mydata delete", who="member")
     cancelled = await d.click(asked.reply, "Cancel", who="member")
-    assert "Nothing was erased." in cancelled.text
+    assert "Cancelled: nothing was erased." in cancelled.text
     assert "4" in (await app.privacy.export_json(world.user("member").id)).decode()
 
 

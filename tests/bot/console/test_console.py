@@ -37,7 +37,7 @@ async def test_commands_named_positional_quoted_and_checked(tmp_path: Path) -> N
         "/streak rest day:tomorrow",
     )
     assert "You are now member" in out
-    assert "Join streaks?" in out and "[1] button: Join" in out
+    assert "Join streaks?" in out and "[1] button: Yes, join" in out
     assert "You're in!" in out
     assert "(only you see this)" in out and "Current streak: 1 day" in out
     assert "Sorry: You don't have access to /modstats here." in out
@@ -71,7 +71,7 @@ async def test_buttons_by_label_modals_field_by_field_and_images(tmp_path: Path)
         "click 2 stars",
         "The tips were too vague",
         "/streak join UTC",
-        "click Join",
+        "click Yes, join",
         "/checkin",
         "/streak status",
     )

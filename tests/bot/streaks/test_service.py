@@ -250,7 +250,7 @@ async def test_status_image_and_text_alternative(s: Streaks, sapp: App) -> None:
     try:
         assert reply.image_path is not None and reply.image_path.read_bytes()[:4] == b"\x89PNG"
         assert reply.image_alt and "moved on 1 day" in reply.image_alt
-        assert "Last 8 weeks" in render_text(reply)
+        assert "Since you joined" in render_text(reply)
     finally:
         if reply.image_path:
             reply.image_path.unlink()
@@ -283,7 +283,7 @@ async def test_board_and_summary_names_only_public(
     await s.core.checkin(USER, 30)
     await s.core.checkin(2000, 15)
     board = await s.community.board(GUILD)
-    assert "<@2000>: 1 of 7 days" in board.body and "<@1000>" not in board.body
+    assert "<@2000>: active on 1 of the last 7 days" in board.body and "<@1000>" not in board.body
     assert "min" not in board.body
     clock.set(2026, 3, 9, 12)
     summary = await s.community.claim_weekly_summary(GUILD)
@@ -381,3 +381,16 @@ async def test_no_checkin_before_join_day(s: Streaks, sapp: App, clock: MovableC
     with pytest.raises(UserError, match="before your streak began"):
         await s.core.checkin(USER)
     assert await day_rows(sapp) == []
+
+
+async def test_a_shortened_note_or_reason_is_said(s: Streaks, clock: MovableClock) -> None:
+    await join(s)
+    out = await s.core.checkin(USER, note="x" * 301)
+    text = render_text(out.reply)
+    assert "Your note was longer than 300 characters, so I kept the first 300." in text
+    assert "Shortened" not in render_text((await s.core.checkin(USER, note="short")).reply)
+    clock.set(2026, 3, 3, 12)
+    out = await s.core.rest(USER, "a very long reason about my appointment at the clinic today")
+    assert "kept the first 40" in render_text(out.reply)
+    clock.set(2026, 3, 4, 12)
+    assert "Shortened" not in render_text((await s.core.rest(USER, "fatigue")).reply)
