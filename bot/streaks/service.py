@@ -26,6 +26,8 @@ NOT_JOINED = (
     "You haven't joined streaks yet. It is opt-in: start with /streak join and your time zone."
 )
 REST_LIMIT_KEY = "streak_rest_days_per_week"
+#: Pause reason of the one-day cover on the day a member resumes (not an active pause).
+WELCOME_BACK = "welcome_back"
 CHANNEL_KEY = "checkin_channel"
 
 
@@ -310,6 +312,9 @@ class StreakService:
             if history.active_pause(today) is None:
                 raise UserError("You are not paused. Your streak is running as usual.")
             await store.end_pauses(conn, user_id, today)
+            # The day of coming back is covered too: a member who resumes in the evening, or
+            # does not manage to move that day, must not lose the streak the pause protected.
+            await store.add_pause(conn, user_id, today, today, WELCOME_BACK)
         return await self.with_notice(
             user_id,
             Reply(body=texts.RESUMED, tone=Tone.SUCCESS),

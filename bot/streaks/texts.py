@@ -32,8 +32,8 @@ DMS_CLOSED_NOTICE = (
 )
 
 RESUMED = (
-    "Welcome back! Your streak is running again from today. If today is a rest day, "
-    "/streak rest keeps it safe."
+    "Welcome back! Today is covered, so your streak is safe whether or not you move. "
+    "It runs as usual from tomorrow."
 )
 LEFT = (
     "Tracking stopped and reminders are off. Your history is kept in case you come back; "

@@ -192,6 +192,23 @@ async def test_pause_freezes_the_streak(s: Streaks, clock: MovableClock) -> None
     assert "Current streak: 4 days" in out.reply.body
 
 
+async def test_the_day_of_resuming_never_ends_the_streak(s: Streaks, clock: MovableClock) -> None:
+    await join(s)
+    for day in (2, 3, 4):
+        clock.set(2026, 3, day, 12)
+        await s.core.checkin(USER)
+    await s.core.pause(USER, 1)
+    clock.set(2026, 3, 8, 20)  # resumes in the evening and does not move that day
+    assert "Today is covered" in (await s.core.resume(USER)).body
+    with pytest.raises(UserError, match="not paused"):
+        await s.core.resume(USER)  # the cover is not a running pause
+    clock.set(2026, 3, 9, 12)
+    status = render_text(await s.core.status(USER, image=False))
+    assert "Current streak: 3 days" in status
+    out = await s.core.checkin(USER)
+    assert "Current streak: 4 days" in out.reply.body
+
+
 async def test_checkin_during_pause_resumes(s: Streaks, clock: MovableClock) -> None:
     await join(s)
     await s.core.checkin(USER)
