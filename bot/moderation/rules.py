@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigurationError
+from bot.moderation.model import MODEL_FILE, LearnedModel, load_model
 from bot.moderation.normalise import fold
 from bot.moderation.phrases import PhraseMatcher, PhraseRule
 
@@ -20,6 +21,8 @@ class GuildRules:
     trusted_domains: frozenset[str] = frozenset()
     trusted_phrases: frozenset[str] = frozenset()
     flag_domains: frozenset[str] = frozenset()
+    #: What the server taught the model (``learning.GuildAdjustment``); None = nothing yet.
+    learned: Any = field(default=None, compare=False)
 
 
 NO_GUILD_RULES = GuildRules()
@@ -32,9 +35,33 @@ class RuleSet:
     deny_domains: frozenset[str]
     shorteners: frozenset[str]
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The learned model's file; read on first use (tens of milliseconds), not at start-up.
+    model_path: Path | None = None
+    _model: LearnedModel | None = None
+    _model_loaded: bool = False
 
     def weight(self, section: str, name: str) -> float:
         return float(self.weights[section][name])
+
+    @property
+    def model(self) -> LearnedModel | None:
+        if not self._model_loaded:
+            self._model = load_model(self.model_path) if self.model_path else None
+            self._model_loaded = True
+        return self._model
+
+    def allowed_for(self, guild: GuildRules) -> frozenset[str]:
+        """The allow list merged with a server's trusted domains, built once per server rules."""
+        cached = self._allowed.get(id(guild))
+        if cached is None or cached[0] is not guild:
+            if len(self._allowed) > 4096:
+                self._allowed.clear()
+            cached = (guild, self.allow_domains | guild.trusted_domains)
+            self._allowed[id(guild)] = cached
+        return cached[1]
+
+    def __post_init__(self) -> None:
+        self._allowed: dict[int, tuple[GuildRules, frozenset[str]]] = {}
 
 
 def _read_yaml(path: Path) -> Any:
@@ -69,4 +96,5 @@ def load_rules(directory: Path) -> RuleSet:
         deny_domains=_domains(domain_data.get("deny")),
         shorteners=_domains(domain_data.get("shorteners")),
         weights={section: dict(values) for section, values in weights.items()},
+        model_path=directory / MODEL_FILE,
     )

@@ -17,6 +17,7 @@ class TestimonialSignal(Signal):
                     "testimonial together with contact details",
                     self.rules.weight("testimonial_contact", "bonus"),
                     reasons[0].matched,
+                    "testimonial.contact",
                 )
             )
         return reasons
