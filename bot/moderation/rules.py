@@ -50,6 +50,10 @@ class RuleSet:
             self._model_loaded = True
         return self._model
 
+    def set_model(self, model: LearnedModel | None) -> None:
+        """Use ``model`` instead of the file (training reports on the model it just fitted)."""
+        self._model, self._model_loaded = model, True
+
     def allowed_for(self, guild: GuildRules) -> frozenset[str]:
         """The allow list merged with a server's trusted domains, built once per server rules."""
         cached = self._allowed.get(id(guild))
