@@ -177,7 +177,9 @@ class Detector:
                 weighed.append(reason)
             elif learned != 0:
                 weighed.append(replace(reason, weight=learned))
-        wording = model.wording(wording_text)
+        for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
+            wording_text = wording_text.replace(phrase, " ")
+        wording = model.wording(wording_text, ctx.allowed_domains)
         adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
         total = sum(r.weight for r in weighed) + wording.weight
         if adjustment is not None:

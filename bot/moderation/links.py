@@ -17,6 +17,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9-]+|\.| |[^A-Za-z0-9 .-]+")
 #: Suffixes accepted for a spaced rebuild without "www" in front.
 SPACED_SUFFIXES = frozenset({"com", "org", "info", "biz", "co.uk", "org.uk", "com.ng", "xyz"})
 _MAX_RUN_TOKENS = 40
+# Cheap test first: a rebuilt link starts with "www" or ends in one of SPACED_SUFFIXES, each
+# maybe spaced out. Ordinary sentences rarely match, and skip the token pass.
+_MAYBE_SPACED = re.compile(
+    r"w ?w ?w|\. ?(?:c ?o|o ?r ?g|i ?n ?f ?o|b ?i ?z|x ?y ?z)(?![a-z0-9])|\. ?c ?o ?m", re.IGNORECASE
+)
 _URL = re.compile(r"\bhttps?://([a-z0-9.-]{1,253})[^\s<>\"]{0,2000}")
 # Labels cannot contain dots, so this cannot backtrack badly; lengths are bounded too.
 _BARE_HOST = re.compile(r"(?<![a-z0-9@.-])((?:[a-z0-9-]{1,63}\.){1,6}[a-z]{2,24})(?![a-z0-9-])")
@@ -37,7 +42,7 @@ def _is_sentence_start(word: str) -> bool:
 
 def rebuild_spaced(cased: str) -> tuple[str, list[Link]]:
     """Join "ww w. site. c om" into "www.site.com"; returns new text and the rebuilt links."""
-    if ". " not in cased and " ." not in cased:
+    if (". " not in cased and " ." not in cased) or not _MAYBE_SPACED.search(cased):
         return cased, []
     tokens = _TOKEN.findall(cased)
     out: list[str] = []

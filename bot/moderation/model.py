@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigurationError
-from bot.moderation.features import char_terms, tokens, word_terms
+from bot.moderation.features import char_terms, tokens
 
 FORMAT = 1
 MODEL_FILE = "model.json"
+#: Memoised per-word parts; cleared when full, so memory stays bounded (a few MB).
+TOKEN_CACHE_SIZE = 50_000
 
 
 @dataclass
@@ -66,6 +68,7 @@ class LearnedModel:
     chars: dict[str, float]
     char_sizes: tuple[int, ...] = (4,)
     meta: dict[str, Any] = field(default_factory=dict)
+    _token_cache: dict[str, tuple[float, int]] = field(default_factory=dict, repr=False)
 
     def rule_weight(self, key: str, hand_weight: float) -> float | None:
         """The learned weight of a rule in score units, or None if training never saw it."""
@@ -74,18 +77,39 @@ class LearnedModel:
             return None
         return round(self.scale * multiplier * hand_weight, 2)
 
-    def wording(self, words: str) -> Wording:
-        toks = tokens(words)
-        wterms = word_terms(toks)
-        cterms = char_terms(toks, self.char_sizes)
-        count = len(wterms) + len(cterms)
-        if not count:
-            return Wording(0.0, wterms, 1.0)
+    def wording(self, words: str, allowed: frozenset[str] = frozenset()) -> Wording:
+        """The wording's weight; links to ``allowed`` domains are not wording (see features)."""
+        toks = tokens(words, allowed)
+        if not toks:
+            return Wording(0.0, [], 1.0)
+        bigrams = list(map(" ".join, zip(toks, toks[1:], strict=False)))
+        total = sum(filter(None, map(self.words.get, bigrams)))
+        count = len(toks) + len(bigrams)
+        cache = self._token_cache
+        for tok in toks:
+            known = cache.get(tok)
+            if known is None:
+                known = self._token_part(tok)
+            total += known[0]
+            count += known[1]
         norm = math.sqrt(count)
-        total = sum(filter(None, map(self.words.get, wterms))) + sum(
-            filter(None, map(self.chars.get, cterms))
+        return Wording(round(total * self.scale / norm, 2), toks + bigrams, norm)
+
+    def _token_part(self, tok: str) -> tuple[float, int]:
+        """A word's own weight plus its character n-grams' (weight, n-gram count), memoised.
+
+        Everyday words repeat from message to message, so almost every token is a cache hit:
+        one lookup instead of a lookup per n-gram. Numerically the same sum as training.
+        """
+        grams = char_terms([tok], self.char_sizes)
+        part = (
+            self.words.get(tok, 0.0) + sum(filter(None, map(self.chars.get, grams))),
+            len(grams),
         )
-        return Wording(round(total * self.scale / norm, 2), wterms, norm)
+        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+            self._token_cache.clear()
+        self._token_cache[tok] = part
+        return part
 
     def term_weight(self, term: str) -> float:
         return self.words.get(term, 0.0) * self.scale

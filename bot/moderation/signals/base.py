@@ -90,9 +90,14 @@ class ScanContext:
     #: (start, end) spans of ``norm.words`` inside quotes or ``>`` quote lines.
     quoted: list[tuple[int, int]] = field(default_factory=list)
     _flaggable: list[Link] | None = None
+    _by_group: dict[str, list[PhraseHit]] | None = None
 
     def hits(self, group: str) -> list[PhraseHit]:
-        return [hit for hit in self.phrase_hits if hit.rule.group == group]
+        if self._by_group is None:
+            self._by_group = {}
+            for hit in self.phrase_hits:
+                self._by_group.setdefault(hit.rule.group, []).append(hit)
+        return self._by_group.get(group, [])
 
     def is_quoted(self, start: int, end: int) -> bool:
         return any(q_start <= start and end <= q_end for q_start, q_end in self.quoted)

@@ -14,6 +14,9 @@ _WALLET = re.compile(
 )
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
 def find_wallets(cased: str) -> list[str]:
     found = []
     for match in _WALLET.finditer(cased):
@@ -30,7 +33,7 @@ class CryptoSignal(Signal):
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons = phrase_reasons(ctx, "crypto", self.name, "crypto, airdrop or recovery pitch")
         cased = ctx.norm.cased
-        if any(c.isdigit() for c in cased):
+        if len(cased) >= 26 and _DIGIT.search(cased):
             for wallet in find_wallets(cased)[:1]:
                 reasons.append(
                     Reason(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +53,8 @@ hostile = st.one_of(
 @given(text=hostile)
 def test_detector_never_crashes(rules: RuleSet, text: str) -> None:
     verdict = Detector(rules, RecentTracker(max_entries=50)).check(text)
-    assert verdict.score >= 0
+    assert math.isfinite(verdict.score)
+    assert verdict.score == pytest.approx(sum(r.weight for r in verdict.reasons), abs=0.011)
     assert len(verdict.reasons) < 200
 
 

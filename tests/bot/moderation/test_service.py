@@ -149,6 +149,14 @@ async def test_guild_rules_learned_from_moderators(app: App, service: Moderation
     )
     await service.add_rule(
         GUILD,
+        "trusted_domain",
+        "example.org",
+        moderator_id=9,
+        permissions=MODS,
+        flag_id=outcome.flag.id,
+    )
+    await service.add_rule(
+        GUILD,
         "trusted_phrase",
         "check out my channel",
         moderator_id=9,
@@ -210,9 +218,9 @@ def test_scan_jsonl_with_labels(tmp_path: Path, detector: object) -> None:
 
     out = io.StringIO()
     metrics = run_scan(path, detector, threshold=3.0, split="dev", out=out, progress=False)  # type: ignore[arg-type]
-    assert metrics is not None and (metrics.tp, metrics.fp, metrics.fn, metrics.tn) == (1, 0, 1, 1)
-    assert metrics.precision == 1.0 and metrics.recall == 0.5
-    assert "FLAG a" in out.getvalue() and "recall 0.500" in out.getvalue()
+    assert metrics is not None and (metrics.tp, metrics.fp, metrics.fn, metrics.tn) == (2, 0, 0, 1)
+    assert metrics.precision == 1.0 and metrics.recall == 1.0
+    assert "FLAG a" in out.getvalue() and "recall 1.000" in out.getvalue()
     out = io.StringIO()
     run_scan(path, detector, threshold=3.0, as_json=True, out=out, progress=False)  # type: ignore[arg-type]
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
