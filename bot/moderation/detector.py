@@ -27,8 +27,9 @@ _EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1
 # Text between double quotes or guillemets: bounded, and a quote ends the scan.
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,1000})[\"“”«»„]")
 #: Rules whose weights are not learned: they depend on context the training text lacks
-#: (who posted, where, how often) or on a server's own choices.
-CONTEXT_RULES = frozenset({"links.guild_flag"})
+#: (who posted, where, how often) or on a server's own choices (which invites are partners,
+#: which domains are always flagged).
+CONTEXT_RULES = frozenset({"links.guild_flag", "links.invite"})
 _NAMES_CACHED = 4096
 
 __all__ = ["DEFAULT_THRESHOLD", "Detector", "Phone", "Verdict", "find_emails", "find_phones"]
