@@ -27,7 +27,8 @@ from cogs._moderation_views import (
     card_view,
     guild_context,
 )
-from cogs._permissions import require_here
+from cogs._permissions import here, require_here
+from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._ui import respond
 
 log = logging.getLogger(__name__)
@@ -51,18 +52,30 @@ class Moderation(commands.Cog):
             name="Report to moderators", callback=self.report_message
         )
         self.report_menu.guild_only = True
-        self.context_menus = [self.report_menu]  # listed by /help
         self.redactor = CardRedactor(bot)
+        # Server learning from any message (Manage Messages): see bot/moderation/learning.py.
+        self.teach_menus = [
+            app_commands.ContextMenu(name="Teach: spam", callback=self.teach_spam),
+            app_commands.ContextMenu(name="Teach: not spam", callback=self.teach_not_spam),
+        ]
+        for menu in self.teach_menus:
+            menu.guild_only = True
+            menu.default_permissions = discord.Permissions(manage_messages=True)
+        self.context_menus = [self.report_menu, *self.teach_menus]  # listed by /help
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FlagButton)
         self.bot.tree.add_command(self.report_menu)
+        for menu in self.teach_menus:
+            self.bot.tree.add_command(menu)
         self.redactor.start()
 
     async def cog_unload(self) -> None:
         self.redactor.stop()
         self.bot.remove_dynamic_items(FlagButton)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
+        for menu in self.teach_menus:
+            self.bot.tree.remove_command(menu.name, type=menu.type)
 
     @property
     def service(self) -> ModerationService:
@@ -95,7 +108,10 @@ class Moderation(commands.Cog):
 
     async def scan(self, message: discord.Message, *, is_new: bool) -> None:
         author = message.author
-        if message.guild is None or author.bot or not message.content:
+        if message.guild is None or author.bot:
+            return
+        parts = message_parts(message)
+        if not message.content and not parts:
             return
         perms = getattr(author, "guild_permissions", None)
         if perms is None or perms.manage_messages:
@@ -113,6 +129,8 @@ class Moderation(commands.Cog):
             mentions_everyone=message.mention_everyone,
             now=service.app.clock(),
             is_new=is_new,
+            parts=parts,
+            display_name=display_name(author),
         )
         outcome = await service.check_message(
             facts, author_name=str(author), author_joined_at=facts.joined_at
@@ -155,6 +173,28 @@ class Moderation(commands.Cog):
                 embed=embed, view=card_view(fresh), allowed_mentions=discord.AllowedMentions.none()
             )
             await self.service.set_card(fresh.id, channel.id, sent.id)
+
+    # -- server learning -----------------------------------------------------------------------
+    async def teach_spam(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await self.teach(interaction, message, spam=True)
+
+    async def teach_not_spam(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        await self.teach(interaction, message, spam=False)
+
+    async def teach(
+        self, interaction: discord.Interaction, message: discord.Message, *, spam: bool
+    ) -> None:
+        service, guild_id = await guild_context(interaction)
+        reply = await service.teach(
+            guild_id,
+            message.id,
+            scanned_text(message),
+            spam=spam,
+            permissions=here(interaction),
+        )
+        await respond(interaction, reply, private=True)
 
     # -- reports -----------------------------------------------------------------------------
     async def report_message(
@@ -217,6 +257,29 @@ class Moderation(commands.Cog):
     ) -> None:
         service, guild_id = await guild_context(interaction)
         await respond(interaction, await service.stats(guild_id, days))
+
+    @moderation.command(
+        name="learning", description="What this server has taught the detector so far"
+    )
+    async def learning(self, interaction: discord.Interaction) -> None:
+        service, guild_id = await guild_context(interaction)
+        await respond(interaction, await service.learning_status(guild_id))
+
+    @moderation.command(
+        name="forget", description="Undo server learning: the shipped model alone decides again"
+    )
+    @app_commands.describe(confirm="Choose True to forget everything this server taught")
+    async def forget(self, interaction: discord.Interaction, confirm: bool = False) -> None:
+        service, guild_id = await guild_context(interaction)
+        if not confirm:
+            raise UserError(
+                "Nothing was forgotten. Run `/moderation forget confirm:True` to remove every "
+                "example this server taught (decisions on flags stay recorded)."
+            )
+        await respond(
+            interaction,
+            await service.forget_learning(guild_id, here(interaction)),
+        )
 
     @moderation.command(name="check", description="Show whether and why a text would be flagged")
     @app_commands.describe(text="The message text to test")

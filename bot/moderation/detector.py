@@ -124,7 +124,9 @@ class Detector:
             reasons.extend(signal.reasons(ctx))
         return reasons
 
-    def _part_reasons(self, where: str, text: str, facts: MessageFacts, guild: GuildRules) -> list[Reason]:
+    def _part_reasons(
+        self, where: str, text: str, facts: MessageFacts, guild: GuildRules
+    ) -> list[Reason]:
         ctx = self.context(text, facts, guild)
         return [
             replace(reason, label=f"{reason.label} (in the {where})")
@@ -132,7 +134,9 @@ class Detector:
             if reason.weight > 0
         ]
 
-    def _name_reasons(self, name: str, facts: MessageFacts, guild: GuildRules) -> tuple[Reason, ...]:
+    def _name_reasons(
+        self, name: str, facts: MessageFacts, guild: GuildRules
+    ) -> tuple[Reason, ...]:
         """A display name that advertises; cached, as every message of the author carries it."""
         key = (name, id(guild))
         cached = self._names.get(key)
@@ -173,7 +177,11 @@ class Detector:
             return Verdict(score=score, reasons=tuple(reasons), threshold=threshold)
         weighed: list[Reason] = []
         for reason in reasons:
-            learned = None if reason.key in CONTEXT_RULES else model.rule_weight(reason.key, reason.weight)
+            learned = (
+                None
+                if reason.key in CONTEXT_RULES
+                else model.rule_weight(reason.key, reason.weight)
+            )
             if learned is None:
                 weighed.append(reason)
             elif learned != 0:
@@ -189,7 +197,9 @@ class Detector:
             shown = ""
             if explain or total >= threshold:
                 shown = ", ".join(f"'{term}'" for term in wording.top(model))
-            label = "wording common in spam" if wording.weight > 0 else "wording common in genuine chat"
+            label = (
+                "wording common in spam" if wording.weight > 0 else "wording common in genuine chat"
+            )
             weighed.append(Reason("wording", label, wording.weight, shown, "wording"))
         if adjustment is not None:
             weighed.append(adjustment)

@@ -20,7 +20,8 @@ _MAX_RUN_TOKENS = 40
 # Cheap test first: a rebuilt link starts with "www" or ends in one of SPACED_SUFFIXES, each
 # maybe spaced out. Ordinary sentences rarely match, and skip the token pass.
 _MAYBE_SPACED = re.compile(
-    r"w ?w ?w|\. ?(?:c ?o|o ?r ?g|i ?n ?f ?o|b ?i ?z|x ?y ?z)(?![a-z0-9])|\. ?c ?o ?m", re.IGNORECASE
+    r"w ?w ?w|\. ?(?:c ?o|o ?r ?g|i ?n ?f ?o|b ?i ?z|x ?y ?z)(?![a-z0-9])|\. ?c ?o ?m",
+    re.IGNORECASE,
 )
 _URL = re.compile(r"\bhttps?://([a-z0-9.-]{1,253})[^\s<>\"]{0,2000}")
 # Labels cannot contain dots, so this cannot backtrack badly; lengths are bounded too.

@@ -11,8 +11,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.moderation import rules_store, store
+from bot.moderation import learning_store, rules_store, store
 from bot.moderation.detector import Detector, Verdict
+from bot.moderation.learning import ServerLearning
 from bot.moderation.normalise import fold
 from bot.moderation.render import flag_card, flag_details, verdict_reply
 from bot.moderation.review import ReviewMixin
@@ -71,6 +72,12 @@ class ModerationService(ReviewMixin):
         self.tracker = RecentTracker()
         self.detector = Detector(self.rules, self.tracker)
         self._guild_rules: dict[int, tuple[tuple[tuple[str, ...], ...], GuildRules]] = {}
+        self.learning = ServerLearning(
+            app.db,
+            Detector(self.rules),
+            app.clock,
+            lambda guild_id: self._guild_rules.pop(guild_id, None),
+        )
 
     # -- per-guild state (cached: on_message reads it constantly) ------------------------------
     async def guild_settings(self, guild_id: int) -> GuildModSettings:
@@ -95,6 +102,7 @@ class ModerationService(ReviewMixin):
             trusted_domains=learned.trusted_domains | domains,
             trusted_phrases=learned.trusted_phrases | phrases,
             flag_domains=(learned.flag_domains | flagged) - domains,
+            learned=await self.learning.adjustment(guild_id),
         )
         self._guild_rules[guild_id] = (extra, rules)
         return rules
@@ -123,7 +131,7 @@ class ModerationService(ReviewMixin):
             message_id=facts.message_id,
             author_id=facts.author_id,
             author_name=author_name[:100],
-            content=facts.text,
+            content=facts.stored_text(),
             score=verdict.score,
             reasons=verdict.as_dict()["reasons"],  # type: ignore[arg-type]
             hidden=hide,
@@ -148,8 +156,43 @@ class ModerationService(ReviewMixin):
             MessageFacts(text=text, guild_id=guild_id),
             await self.guild_rules(guild_id),
             settings.threshold,
+            explain=True,
         )
-        return verdict_reply(verdict)
+        reply = verdict_reply(verdict)
+        reply.footer = (await self.learning.adjustment(guild_id)).state.describe()
+        return reply
+
+    # -- server learning (bot/moderation/learning.py) ------------------------------------------
+    async def teach(
+        self, guild_id: int, message_id: int, text: str, *, spam: bool, permissions: frozenset[str]
+    ) -> Reply:
+        """The "Teach: spam" / "Teach: not spam" message menus (Manage Messages)."""
+        self.require(permissions, "dismiss")
+        if not await self.learning.learn(guild_id, message_id, text, spam, "teach"):
+            raise UserError("That message has no text to learn from.")
+        state = (await self.learning.adjustment(guild_id)).state
+        kind = "spam" if spam else "not spam"
+        return Reply(
+            body=f"Learned: this message is {kind} on this server.\n{state.describe()}",
+            tone=Tone.SUCCESS,
+        )
+
+    async def learning_status(self, guild_id: int) -> Reply:
+        state = (await self.learning.adjustment(guild_id)).state
+        reply = Reply(title="Server learning", body=state.describe())
+        if state.since is not None:
+            reply.footer = f"Learning since {state.since.strftime('%d %b %Y')}"
+        return reply
+
+    async def forget_learning(self, guild_id: int, permissions: frozenset[str]) -> Reply:
+        """Undo server learning: the shipped model alone decides again."""
+        self.require(permissions, "dismiss")
+        removed = await self.learning.reset(guild_id)
+        return Reply(
+            body=f"Forgot {removed} examples. The detector is back to the shipped model here; "
+            "new decisions start teaching it again.",
+            tone=Tone.SUCCESS,
+        )
 
     # -- reports -------------------------------------------------------------------------------
     async def report(
@@ -285,6 +328,9 @@ class ModerationService(ReviewMixin):
             reply.add_field(
                 "Member reports", f"{rep_conf} confirmed, {rep_dis} dismissed, of those decided."
             )
+        learning_line = await self._learning_precision(guild_id)
+        if learning_line:
+            reply.add_field("Since server learning began", learning_line)
         weeks = await store.weekly_counts(self.app.db, guild_id, since)
         reply.add_field(
             "By week (flags / confirmed / dismissed)",
@@ -294,3 +340,24 @@ class ModerationService(ReviewMixin):
             ),
         )
         return reply
+
+    async def _learning_precision(self, guild_id: int) -> str:
+        """Detector precision before and since this server's learning began (for /modstats)."""
+        began = await learning_store.learning_since(self.app.db, guild_id)
+        if began is None:
+            return ""
+
+        def share(confirmed: int, dismissed: int) -> str:
+            decided = confirmed + dismissed
+            if not decided:
+                return "no decided flags"
+            return f"{confirmed / decided:.0%} confirmed ({confirmed} of {decided} decided)"
+
+        before = await learning_store.detector_decisions(
+            self.app.db, guild_id, began - timedelta(days=90), began
+        )
+        after = await learning_store.detector_decisions(self.app.db, guild_id, began, None)
+        return (
+            f"Learning began {began.strftime('%d %b %Y')}. Detector precision since then: "
+            f"{share(*after)}; in the 90 days before: {share(*before)}."
+        )

@@ -183,9 +183,7 @@ def train(
     out.write(f"  {data_dir / COMMUNITY_TRAIN}\n")
     counts = Counter((r.source, r.spam) for r in rows)
     for source in sorted({r.source for r in rows}):
-        out.write(
-            f"  {source}: {counts[(source, True)]} spam, {counts[(source, False)]} genuine\n"
-        )
+        out.write(f"  {source}: {counts[(source, True)]} spam, {counts[(source, False)]} genuine\n")
     detector = Detector(rules, learned=False)
     vectoriser = feature_extraction.DictVectorizer(sort=True)
     matrix = vectoriser.fit_transform([featurise(detector, r.text) for r in rows]).tocsr()
@@ -207,10 +205,14 @@ def train(
             [labels[i] for i in train_index],
             [weights[i] for i in train_index],
         )
-        for index, score in zip(test_index, fold_model.decision_function(matrix[test_index]), strict=True):
+        for index, score in zip(
+            test_index, fold_model.decision_function(matrix[test_index]), strict=True
+        ):
             oof[index] = float(score)
     threshold = _choose_threshold(oof, rows)
-    out.write(f"\nCross-validated on the training rows (5 folds), flagging at log-odds {threshold:.3f}:\n")
+    out.write(
+        f"\nCross-validated on the training rows (5 folds), flagging at log-odds {threshold:.3f}:\n"
+    )
     by_source: dict[str, Metrics] = defaultdict(Metrics)
     for row, score in zip(rows, oof, strict=True):
         by_source[row.source].add(score >= threshold, row.spam)
@@ -243,7 +245,10 @@ def train(
         "chars": dict(sorted(chars.items())),
         "meta": {
             "attribution": ATTRIBUTION,
-            "trained_on": {f"{s}": {"spam": counts[(s, True)], "genuine": counts[(s, False)]} for s in sorted({r.source for r in rows})},
+            "trained_on": {
+                f"{s}": {"spam": counts[(s, True)], "genuine": counts[(s, False)]}
+                for s in sorted({r.source for r in rows})
+            },
             "threshold_log_odds": round(threshold, 6),
             "bias": round(bias, 6),
             "C": C_VALUE,
@@ -310,6 +315,8 @@ def baseline_model(rows: list[Example]) -> Callable[[list[str]], list[bool]]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000, random_state=SEED))
+    pipeline = make_pipeline(
+        TfidfVectorizer(), LogisticRegression(max_iter=1000, random_state=SEED)
+    )
     pipeline.fit([r.text for r in rows], [r.spam for r in rows])
     return lambda texts: [bool(x) for x in pipeline.predict(texts)]

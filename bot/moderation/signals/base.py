@@ -69,6 +69,11 @@ class MessageFacts:
     #: The author's display name: it counts only when it advertises ("Dr Ogala Herbal Home").
     display_name: str = ""
 
+    def stored_text(self) -> str:
+        """The text with its other parts, as a flag card shows it and learning reads it."""
+        lines = [self.text] + [f"[{where}] {text}" for where, text in self.parts]
+        return "\n".join(line for line in lines if line)
+
 
 @dataclass
 class ScanContext:
@@ -123,7 +128,9 @@ class ScanContext:
         """Links that are not on the allow list or the server's trusted list (computed once)."""
         if self._flaggable is None:
             allowed = self.allowed_domains
-            self._flaggable = [link for link in self.links if not matches_domain(link.host, allowed)]
+            self._flaggable = [
+                link for link in self.links if not matches_domain(link.host, allowed)
+            ]
         return self._flaggable
 
 

@@ -39,8 +39,10 @@ class ContactSignal(Signal):
             if email in ctx.norm.plain:
                 label, weight, rule = "e-mail address", "email_address", "contact.email"
             else:  # only there once "(at)" / "at gmail dot com" were undone
-                label, weight, rule = "e-mail address written to dodge filters", "email_dodged", (
-                    "contact.email_dodged"
+                label, weight, rule = (
+                    "e-mail address written to dodge filters",
+                    "email_dodged",
+                    ("contact.email_dodged"),
                 )
             reasons.append(
                 Reason(

@@ -23,7 +23,9 @@ _RELATIVE_CURE = re.compile(
 )
 _STEMS = ("cur", "heal", "revers", "saved", "restored", "freed")
 # Honest talk: "no drug can cure my husband", "praying something will heal my wife".
-_HOPE = re.compile(r"\b(?:no|not|never|nothing|can'?t|cannot|hope|pray|praying|wish|if)\b[^.!?]{0,25}$")
+_HOPE = re.compile(
+    r"\b(?:no|not|never|nothing|can'?t|cannot|hope|pray|praying|wish|if)\b[^.!?]{0,25}$"
+)
 
 
 class RelativeCureSignal(Signal):

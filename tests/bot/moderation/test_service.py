@@ -267,7 +267,9 @@ def test_scan_discord_export(tmp_path: Path, detector: object) -> None:
     assert lines[0]["flagged"] and not lines[1]["flagged"] and "label" not in lines[0]
 
 
-def test_scan_bad_file(tmp_path: Path, detector: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_bad_file(
+    tmp_path: Path, detector: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "ok"}\nnot json\n', encoding="utf-8")
     import io
