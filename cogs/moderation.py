@@ -19,6 +19,7 @@ from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
+from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._moderation_redaction import CardRedactor
 from cogs._moderation_views import (
     FlagButton,
@@ -28,7 +29,6 @@ from cogs._moderation_views import (
     guild_context,
 )
 from cogs._permissions import here, require_here
-from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._ui import respond
 
 log = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ Everything here is list comprehensions and C-level ``map``/``str.join``: it runs
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.moderation.domains import matches_domain
 
@@ -48,7 +49,7 @@ def tokens(words: str, allowed: frozenset[str] = frozenset()) -> list[str]:
 
 def word_terms(toks: list[str]) -> list[str]:
     """Unigrams and bigrams, with repeats (a repeated word counts again)."""
-    return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
+    return toks + list(map(" ".join, pairwise(toks)))
 
 
 def char_terms(toks: list[str], sizes: tuple[int, ...]) -> list[str]:

@@ -20,6 +20,7 @@ import heapq
 import json
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class LearnedModel:
         toks = tokens(words, allowed)
         if not toks:
             return Wording(0.0, [], 1.0)
-        bigrams = list(map(" ".join, zip(toks, toks[1:], strict=False)))
+        bigrams = list(map(" ".join, pairwise(toks)))
         total = sum(filter(None, map(self.words.get, bigrams)))
         count = len(toks) + len(bigrams)
         cache = self._token_cache

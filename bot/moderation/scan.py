@@ -84,7 +84,7 @@ class LabelledRow(BaseModel):
 class ExportAuthor(BaseModel):
     model_config = ConfigDict(extra="ignore")
     id: Snowflake
-    isBot: StrictBool = False  # noqa: N815 (DiscordChatExporter's field name)
+    isBot: StrictBool = False
 
 
 class ExportMessage(BaseModel):

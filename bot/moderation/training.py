@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from bot.errors import UserError
 from bot.moderation.detector import CONTEXT_RULES, Detector
 from bot.moderation.features import char_terms, tokens, word_terms
-from bot.moderation.model import FORMAT, MODEL_FILE
+from bot.moderation.model import FORMAT
 from bot.moderation.normalise import normalise
 from bot.moderation.rules import RuleSet
 from bot.moderation.scan import Metrics
