@@ -134,6 +134,8 @@ class GuildAdjustment:
         get = self.weights.get
         pushed: dict[str, float] = {}
         for term in dict.fromkeys(terms):
+            if not learnable(term):
+                continue
             weight = get(feature_hash(term))
             if weight:
                 pushed[term] = weight
@@ -157,9 +159,14 @@ class GuildAdjustment:
         )
 
 
+def learnable(term: str) -> bool:
+    """Short function words ("the", "and", "is a") say nothing about a server's spam."""
+    return any(len(word) > 3 for word in term.split(" "))
+
+
 def example_features(detector: Detector, text: str, allowed: frozenset[str]) -> list[int]:
     """The hashed features one example teaches: word terms and the rules it set off."""
-    terms = word_terms(tokens(normalise(text).words, allowed))
+    terms = [t for t in word_terms(tokens(normalise(text).words, allowed)) if learnable(t)]
     keys = ["rule:" + reason.key for reason in detector.check(text).reasons if reason.weight > 0]
     unique = list(dict.fromkeys(terms + keys))[:MAX_FEATURES]
     return [feature_hash(feature) for feature in unique]
