@@ -120,10 +120,10 @@ def _choose_threshold(scores: list[float], rows: list[Example]) -> float:
             metrics = Metrics()
             for score, spam in items:
                 metrics.add(score >= candidate, spam)
-            if metrics.fp + metrics.tn >= 250 and metrics.fpr > MAX_FPR:
+            if metrics.fp + metrics.tn >= 250 and (metrics.fpr or 0.0) > MAX_FPR:
                 allowed = False
                 break
-            f1s.append(metrics.f1)
+            f1s.append(metrics.f1 or 0.0)
         if allowed and sum(f1s) / len(f1s) > best[0]:
             best = (sum(f1s) / len(f1s), candidate)
     return best[1]
