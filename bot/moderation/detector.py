@@ -120,8 +120,11 @@ class Detector:
 
     def text_reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons: list[Reason] = []
+        hits = ctx.hits
         for signal in self.text_signals:
-            reasons.extend(signal.reasons(ctx))
+            group = signal.phrase_group
+            if group is None or hits(group):
+                reasons.extend(signal.reasons(ctx))
         return reasons
 
     def _part_reasons(
@@ -188,7 +191,10 @@ class Detector:
                 weighed.append(replace(reason, weight=learned))
         for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
             wording_text = wording_text.replace(phrase, " ")
-        wording = model.wording(wording_text, ctx.allowed_domains)
+        has_allowed_link = len(ctx.links) > len(ctx.flaggable_links) or bool(facts.parts)
+        wording = model.wording(
+            wording_text, ctx.allowed_domains if has_allowed_link else frozenset()
+        )
         adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
         total = sum(r.weight for r in weighed) + wording.weight
         if adjustment is not None:

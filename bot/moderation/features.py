@@ -35,8 +35,12 @@ _LINK = re.compile(
 
 
 def tokens(words: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Tokens of a normalised text; pass ``allowed`` only when it holds an allowed link.
+
+    (The detector knows that already from its link search, so most messages skip the pass.)
+    """
     words = words[:MAX_TERM_CHARS]
-    if "." in words:
+    if allowed and "." in words:
 
         def drop_allowed(match: re.Match[str]) -> str:
             return " " if matches_domain(match[1], allowed) else match[0]

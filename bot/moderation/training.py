@@ -23,7 +23,9 @@ from typing import Any, TextIO
 
 from bot.errors import UserError
 from bot.moderation.detector import CONTEXT_RULES, Detector
+from bot.moderation.domains import matches_domain
 from bot.moderation.features import char_terms, tokens, word_terms
+from bot.moderation.links import find_links
 from bot.moderation.model import FORMAT
 from bot.moderation.normalise import normalise
 from bot.moderation.rules import RuleSet
@@ -84,7 +86,10 @@ def featurise(detector: Detector, text: str) -> dict[str, float]:
     for reason in detector.check(text).reasons:
         if reason.key not in CONTEXT_RULES:
             features["r:" + reason.key] += reason.weight
-    toks = tokens(normalise(text).words, detector.rules.allow_domains)
+    norm = normalise(text)
+    allowed = detector.rules.allow_domains
+    has_allowed_link = any(matches_domain(link.host, allowed) for link in find_links(norm.text))
+    toks = tokens(norm.words, allowed if has_allowed_link else frozenset())
     wterms = word_terms(toks)
     cterms = char_terms(toks, CHAR_SIZES)
     count = len(wterms) + len(cterms)

@@ -138,6 +138,9 @@ class Signal(ABC):
     """One explainable signal; subclasses live one per file in this package."""
 
     name: ClassVar[str] = ""
+    #: Set by signals that only ever report phrases of this group: the detector skips them
+    #: when the message has none (most messages), without a call.
+    phrase_group: ClassVar[str | None] = None
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules

@@ -20,6 +20,7 @@ _WINDOW = 40
 
 class CureClaimSignal(Signal):
     name = "cure_claim"
+    phrase_group = "cure_claim"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         words = ctx.norm.words

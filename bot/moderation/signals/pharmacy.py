@@ -7,6 +7,7 @@ from bot.moderation.signals.base import Reason, ScanContext, Signal, phrase_reas
 
 class PharmacySignal(Signal):
     name = "pharmacy"
+    phrase_group = "pharmacy"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         return phrase_reasons(ctx, "pharmacy", self.name, "sells medicine without a prescription")

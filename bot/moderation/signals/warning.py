@@ -12,6 +12,7 @@ from bot.moderation.signals.base import Reason, ScanContext, Signal
 
 class WarningSignal(Signal):
     name = "warning"
+    phrase_group = "warning"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         hits = ctx.hits("warning")
