@@ -62,6 +62,16 @@ def register(app: App) -> None:
             maximum=10,
         )
     )
+    declare(
+        ConfigKey(
+            "moderation_automod",
+            ConfigKind.BOOL,
+            False,
+            "Also block always-flagged domains and dodged links with a Discord AutoMod rule "
+            "(the bot needs Manage Server)",
+            NAME,
+        )
+    )
     for name, description in (
         ("moderation_trusted_domains", "Domains never counted as suspicious links (comma list)"),
         ("moderation_trusted_phrases", "Rule phrases this server does not count (comma list)"),

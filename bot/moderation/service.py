@@ -5,13 +5,15 @@ Decisions (authority, claims, ``act``) and retention come from ``ReviewMixin`` i
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.moderation import learning_store, rules_store, store
+from bot.moderation.automod import AutoModSpec, automod_spec
 from bot.moderation.detector import Detector, Verdict
 from bot.moderation.learning import ServerLearning
 from bot.moderation.normalise import fold
@@ -19,6 +21,7 @@ from bot.moderation.render import flag_card, flag_details, verdict_reply
 from bot.moderation.review import ReviewMixin
 from bot.moderation.rules import GuildRules, load_rules
 from bot.moderation.signals.base import MessageFacts
+from bot.moderation.snowflake import DISCORD_EPOCH_MS
 from bot.moderation.store import Flag, FlagInput
 from bot.moderation.tracker import RecentTracker
 from bot.replies import Reply, Tone
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+_SYNTHETIC_IDS = itertools.count()
 
 TIMEOUTS: dict[str, timedelta] = {
     "10 minutes": timedelta(minutes=10),
@@ -63,6 +67,11 @@ class ScanOutcome:
     new_card: bool
     #: Auto-hide: delete the message now (the text stays on the card).
     hide: bool
+
+
+def _synthetic_message_id(now: datetime) -> int:
+    """AutoMod blocks a message before it exists: give its flag a unique, time-ordered id."""
+    return int(now.timestamp() * 1000 - DISCORD_EPOCH_MS) << 22 | next(_SYNTHETIC_IDS) % (1 << 22)
 
 
 class ModerationService(ReviewMixin):
@@ -193,6 +202,48 @@ class ModerationService(ReviewMixin):
             "new decisions start teaching it again.",
             tone=Tone.SUCCESS,
         )
+
+    # -- Discord AutoMod (optional, off by default; bot/moderation/automod.py) -------------------
+    async def automod_spec(self, guild_id: int) -> AutoModSpec | None:
+        """The AutoMod rule this server should have, or None when the switch is off."""
+        values = await self.app.config.all(guild_id)
+        if not values.get("moderation_automod"):
+            return None
+        return automod_spec((await self.guild_rules(guild_id)).flag_domains)
+
+    async def record_automod(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        message_id: int | None,
+        author_id: int,
+        author_name: str,
+        content: str,
+        matched: str,
+        rule_name: str,
+    ) -> Flag | None:
+        """An AutoMod action, stored as a flag so it reaches the same review queue."""
+        item = FlagInput(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            message_id=message_id or _synthetic_message_id(self.app.clock()),
+            author_id=author_id,
+            author_name=author_name[:100],
+            content=content,
+            score=0.0,
+            reasons=[
+                {
+                    "signal": "automod",
+                    "reason": f"blocked by Discord AutoMod ({rule_name[:60]})",
+                    "weight": 0.0,
+                    "matched": matched[:200],
+                }
+            ],
+            hidden=message_id is None,
+        )
+        flag_id, changed = await store.upsert_detection(self.app.db, item, self.app.clock())
+        return await store.get_flag(self.app.db, flag_id) if changed else None
 
     # -- reports -------------------------------------------------------------------------------
     async def report(
