@@ -35,6 +35,8 @@ def build_intents() -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = True
+    # Optional AutoMod mirroring: its actions come back as on_automod_action (not privileged).
+    intents.auto_moderation_execution = True
     return intents
 
 

@@ -11,7 +11,7 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.errors import UserError
 from bot.moderation.feature import service_of
@@ -19,6 +19,7 @@ from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
+from cogs._moderation_automod import sync_rule
 from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._moderation_redaction import CardRedactor
 from cogs._moderation_views import (
@@ -62,6 +63,8 @@ class Moderation(commands.Cog):
             menu.guild_only = True
             menu.default_permissions = discord.Permissions(manage_messages=True)
         self.context_menus = [self.report_menu, *self.teach_menus]  # listed by /help
+        #: The AutoMod spec last synced per server (servers with the switch off: not listed).
+        self._automod_synced: dict[int, object] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FlagButton)
@@ -69,8 +72,10 @@ class Moderation(commands.Cog):
         for menu in self.teach_menus:
             self.bot.tree.add_command(menu)
         self.redactor.start()
+        self.automod_loop.start()
 
     async def cog_unload(self) -> None:
+        self.automod_loop.cancel()
         self.redactor.stop()
         self.bot.remove_dynamic_items(FlagButton)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
@@ -174,6 +179,60 @@ class Moderation(commands.Cog):
             )
             await self.service.set_card(fresh.id, channel.id, sent.id)
 
+    # -- Discord AutoMod (optional, /config set moderation_automod on) -------------------------
+    async def sync_automod(self, guild: discord.Guild) -> str:
+        """Bring the server's AutoMod rule in step with its settings; says what was done."""
+        spec = await self.service.automod_spec(guild.id)
+        if spec is None and guild.id not in self._automod_synced:
+            return "off"
+        if self._automod_synced.get(guild.id, ...) == spec:
+            return "unchanged"
+        done = await sync_rule(guild, spec)
+        if spec is None:
+            self._automod_synced.pop(guild.id, None)
+        else:
+            self._automod_synced[guild.id] = spec
+        return done
+
+    @tasks.loop(minutes=10)
+    async def automod_loop(self) -> None:
+        """Picks up the switch and new "always flag" domains without a restart."""
+        for guild in list(self.bot.guilds):
+            try:
+                await self.sync_automod(guild)
+            except discord.HTTPException as error:
+                log.warning("AutoMod rule of guild %s not synced: %s", guild.id, error.status)
+
+    @automod_loop.before_loop
+    async def _before_automod(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @commands.Cog.listener()
+    async def on_automod_action(self, execution: discord.AutoModAction) -> None:
+        """What AutoMod blocked lands in the same review queue (one card per blocked message)."""
+        if execution.action.type is not discord.AutoModRuleActionType.block_message:
+            return  # the alert and timeout actions of the same hit would make duplicates
+        guild = execution.guild
+        member = execution.member
+        flag = await self.service.record_automod(
+            guild_id=guild.id,
+            channel_id=execution.channel_id or 0,
+            message_id=execution.message_id,
+            author_id=execution.user_id,
+            author_name=str(member) if member is not None else str(execution.user_id),
+            content=execution.content,
+            matched=execution.matched_keyword or execution.matched_content or "",
+            rule_name=await self._rule_name(execution),
+        )
+        if flag is not None:
+            await self.post_card(guild, flag)
+
+    async def _rule_name(self, execution: discord.AutoModAction) -> str:
+        try:
+            return (await execution.fetch_rule()).name
+        except discord.HTTPException:
+            return f"rule {execution.rule_id}"
+
     # -- server learning -----------------------------------------------------------------------
     async def teach_spam(self, interaction: discord.Interaction, message: discord.Message) -> None:
         await self.teach(interaction, message, spam=True)
@@ -257,6 +316,29 @@ class Moderation(commands.Cog):
     ) -> None:
         service, guild_id = await guild_context(interaction)
         await respond(interaction, await service.stats(guild_id, days))
+
+    @moderation.command(
+        name="automod",
+        description="Sync the optional Discord AutoMod rule now (switch: moderation_automod)",
+    )
+    async def automod(self, interaction: discord.Interaction) -> None:
+        if interaction.guild is None:
+            raise UserError("This works only in a server.")
+        try:
+            done = await self.sync_automod(interaction.guild)
+        except discord.Forbidden:
+            raise UserError(
+                "I need the Manage Server permission to manage an AutoMod rule."
+            ) from None
+        words = {
+            "off": "AutoMod mirroring is off. Turn it on with `/config set moderation_automod on`.",
+            "created": "Created the AutoMod rule: always-flagged domains and dodged links are "
+            "now blocked before anyone sees them.",
+            "updated": "Updated the AutoMod rule with this server's always-flagged domains.",
+            "unchanged": "The AutoMod rule is already up to date.",
+            "removed": "Removed the AutoMod rule (the switch is off).",
+        }
+        await respond(interaction, Reply(body=words[done], tone=Tone.SUCCESS, private=True))
 
     @moderation.command(
         name="learning", description="What this server has taught the detector so far"
