@@ -1,8 +1,9 @@
 """The one core module that imports discord.py: the bot's lifecycle around :class:`bot.app.App`.
 
 Intents (see README): ``guilds`` (channels, roles, permissions), ``guild_messages`` and the
-privileged ``message_content`` (the moderation detector reads message text). No ``members`` or
-``presences`` intent: a message's author already carries its join date.
+privileged ``message_content`` (the moderation detector reads message text), and
+``auto_moderation_execution`` (not privileged: the optional AutoMod rule's actions reach the review
+queue). No ``members`` or ``presences`` intent: a message's author already carries its join date.
 """
 
 from __future__ import annotations
