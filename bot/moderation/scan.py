@@ -223,18 +223,27 @@ def _export_rows(data: dict[str, Any], name: str, loaded: Loaded) -> None:
         )
 
 
+NESTED_TOO_DEEPLY = "nested too deeply to read"
+
+
+def _parse_json(text: str) -> tuple[Any, str]:
+    """(value, "") or (None, what is wrong): never raises, whatever the text."""
+    try:
+        return json.loads(text), ""
+    except RecursionError:
+        return None, NESTED_TOO_DEEPLY
+    except json.JSONDecodeError:
+        return None, "not JSON"
+
+
 def _jsonl_rows(raw: str, name: str, split: str | None, loaded: Loaded) -> None:
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{name} line {number}"
-        try:
-            item = json.loads(line)
-        except RecursionError:
-            loaded.problems.append(f"{where}: nested too deeply")
-            continue
-        except json.JSONDecodeError:
-            loaded.problems.append(f"{where}: not JSON")
+        item, problem = _parse_json(line)
+        if problem:
+            loaded.problems.append(f"{where}: {problem}")
             continue
         if not isinstance(item, dict):
             loaded.problems.append(f'{where}: not an object with a "text" field')
@@ -270,13 +279,11 @@ def _load_file(path: Path, split: str | None, loaded: Loaded) -> None:
         return
     stripped = raw.lstrip()
     if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except RecursionError:
-            loaded.problems.append(f"{name}: nested too deeply to read")
+        data, problem = _parse_json(stripped)
+        if problem == NESTED_TOO_DEEPLY:
+            loaded.problems.append(f"{name}: {problem}")
             return
-        except json.JSONDecodeError:
-            data = None  # JSON Lines: one object per line
+        # Otherwise not one JSON document: JSON Lines, one object per line.
         if isinstance(data, dict) and isinstance(data.get("messages"), list):
             _export_rows(data, name, loaded)
             return

@@ -45,6 +45,19 @@ async def score(service: ModerationService, text: str) -> float:
     return service.detector.check(MessageFacts(text=text, guild_id=GUILD), rules).score
 
 
+SCAM = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
+
+
+async def flag_and_delete(service: ModerationService) -> None:
+    """A detector flag on message 9, then a moderator's Delete."""
+    outcome = await service.check_message(
+        MessageFacts(text=SCAM, guild_id=GUILD, channel_id=2, author_id=77, message_id=9),
+        author_name="x",
+    )
+    assert outcome is not None
+    await service.act(GUILD, outcome.flag.id, "delete", moderator_id=5, permissions=MODS)
+
+
 async def teach_all(service: ModerationService) -> None:
     for i, text in enumerate(SPAM):
         await service.teach(GUILD, 100 + i, text, spam=True, permissions=MODS)
@@ -120,17 +133,11 @@ async def test_forget_undoes_learning(service: ModerationService) -> None:
 async def test_decisions_are_examples_and_relabel_not_double_count(
     app: App, service: ModerationService
 ) -> None:
-    scam = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
-    outcome = await service.check_message(
-        MessageFacts(text=scam, guild_id=GUILD, channel_id=2, author_id=77, message_id=9),
-        author_name="x",
-    )
-    assert outcome is not None
-    await service.act(GUILD, outcome.flag.id, "delete", moderator_id=5, permissions=MODS)
+    await flag_and_delete(service)
     rows = await app.db.fetchall("SELECT spam, source FROM moderation_learned_examples")
     assert [(r["spam"], r["source"]) for r in rows] == [(1, "decision")]
     # Teaching the same message again as genuine re-labels the one example.
-    await service.teach(GUILD, 9, scam, spam=False, permissions=MODS)
+    await service.teach(GUILD, 9, SCAM, spam=False, permissions=MODS)
     rows = await app.db.fetchall("SELECT spam, source FROM moderation_learned_examples")
     assert [(r["spam"], r["source"]) for r in rows] == [(0, "teach")]
 
@@ -143,12 +150,6 @@ async def test_teach_needs_permission_and_text(service: ModerationService) -> No
 
 
 async def test_modstats_shows_precision_since_learning(service: ModerationService) -> None:
-    scam = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
-    outcome = await service.check_message(
-        MessageFacts(text=scam, guild_id=GUILD, channel_id=2, author_id=77, message_id=9),
-        author_name="x",
-    )
-    assert outcome is not None
-    await service.act(GUILD, outcome.flag.id, "delete", moderator_id=5, permissions=MODS)
+    await flag_and_delete(service)
     stats = render_text(await service.stats(GUILD))
     assert "Since server learning began" in stats and "100% confirmed (1 of 1 decided)" in stats
