@@ -175,3 +175,18 @@ def test_link_reasons_carry_the_rebuilt_domain(detector: Detector) -> None:
     link = next(r for r in verdict.reasons if r.rule == "links.obfuscated")
     assert link.matched == "ww w. msherbs. c om" and link.domain == "msherbs.com"
     assert verdict.as_dict()["reasons"][0]["domain"] == "msherbs.com"  # type: ignore[index]
+
+
+def test_own_video_promotion_is_flagged_until_the_server_trusts_it(detector: Detector) -> None:
+    """The one earlier must-not-flag case whose verdict changed with the learned model.
+
+    "Please subscribe" under a video link is the commonest spam of the public YouTube data, so
+    the shipped model flags it. A server where members share their own videos dismisses it once
+    with "Trust phrase" and it is not flagged again (server learning does the same, gradually).
+    """
+    from bot.moderation.rules import GuildRules
+
+    text = "Check out my new video on MS fatigue tips: https://youtu.be/xyz please subscribe"
+    assert detector.check(text).flagged
+    trusting = GuildRules(trusted_phrases=frozenset({"please subscribe"}))
+    assert not detector.check(text, trusting).flagged
