@@ -2,7 +2,7 @@
 
 Terms come from the *normalised* words (look-alikes mapped, leetspeak undone, dodged links
 rebuilt), with every digit written as ``0`` so that "87121" and "83222" are the same short code:
-word unigrams, word bigrams ("whatsapp him") and character n-grams of each word, padded with
+word unigrams, bigrams and trigrams ("whatsapp him") and character n-grams of each word, padded with
 spaces (" herb", "rbal "), which catch spellings no phrase list has. Word terms and character
 terms are kept in two separate tables, so "herb" the word and "herb" the n-gram never collide.
 
@@ -52,8 +52,15 @@ def tokens(words: str, allowed: frozenset[str] = frozenset()) -> list[str]:
 
 
 def word_terms(toks: list[str]) -> list[str]:
-    """Unigrams and bigrams, with repeats (a repeated word counts again)."""
-    return toks + list(map(" ".join, pairwise(toks)))
+    """Unigrams, bigrams and trigrams, with repeats (a repeated word counts again)."""
+    return toks + ngram_terms(toks)
+
+
+def ngram_terms(toks: list[str]) -> list[str]:
+    """Bigrams and trigrams ("whatsapp him", "no prescription needed")."""
+    return list(map(" ".join, pairwise(toks))) + list(
+        map(" ".join, zip(toks, toks[1:], toks[2:], strict=False))
+    )
 
 
 def char_terms(toks: list[str], sizes: tuple[int, ...]) -> list[str]:

@@ -5,9 +5,9 @@ scikit-learn). The file holds a logistic regression over two kinds of input:
 
 - the rule signals: one learned multiplier per rule key ("contact.phone", "cure_claim"), applied
   to the rule's hand-set weight, the way SpamAssassin learns its rule scores;
-- the wording: word unigrams and bigrams and character n-grams of the normalised text
-  (``features.py``), each with a weight, the sum divided by the square root of the number of
-  terms (so a long message is not spam by length alone).
+- the wording: word unigrams, bigrams and trigrams and character n-grams of the normalised
+  text (``features.py``), each with a weight; the word sum and the n-gram sum are each divided
+  by the square root of their number of terms (so a long message is not spam by length alone).
 
 Scores are in the detector's units: ``scale`` turns the model's log-odds into the familiar
 score, where 3.0 (the default threshold) sits at the operating point chosen on ``dev``. So the
@@ -20,12 +20,11 @@ import heapq
 import json
 import math
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigurationError
-from bot.moderation.features import char_terms, tokens
+from bot.moderation.features import char_terms, ngram_terms, tokens
 
 FORMAT = 1
 MODEL_FILE = "model.json"
@@ -69,7 +68,7 @@ class LearnedModel:
     chars: dict[str, float]
     char_sizes: tuple[int, ...] = (4,)
     meta: dict[str, Any] = field(default_factory=dict)
-    _token_cache: dict[str, tuple[float, int]] = field(default_factory=dict, repr=False)
+    _token_cache: dict[str, tuple[float, float, int]] = field(default_factory=dict, repr=False)
 
     def rule_weight(self, key: str, hand_weight: float) -> float | None:
         """The learned weight of a rule in score units, or None if training never saw it."""
@@ -83,28 +82,35 @@ class LearnedModel:
         toks = tokens(words, allowed)
         if not toks:
             return Wording(0.0, [], 1.0)
-        bigrams = list(map(" ".join, pairwise(toks)))
-        total = sum(filter(None, map(self.words.get, bigrams)))
-        count = len(toks) + len(bigrams)
+        ngrams = ngram_terms(toks)
+        word_total = sum(filter(None, map(self.words.get, ngrams)))
+        char_total = 0.0
+        char_count = 0
         cache = self._token_cache
         for tok in toks:
             known = cache.get(tok)
             if known is None:
                 known = self._token_part(tok)
-            total += known[0]
-            count += known[1]
-        norm = math.sqrt(count)
-        return Wording(round(total * self.scale / norm, 2), toks + bigrams, norm)
+            word_total += known[0]
+            char_total += known[1]
+            char_count += known[2]
+        # Two blocks, each divided by the square root of its own size, as in training.
+        norm = math.sqrt(len(toks) + len(ngrams))
+        total = word_total / norm
+        if char_count:
+            total += char_total / math.sqrt(char_count)
+        return Wording(round(total * self.scale, 2), toks + ngrams, norm)
 
-    def _token_part(self, tok: str) -> tuple[float, int]:
-        """A word's own weight plus its character n-grams' (weight, n-gram count), memoised.
+    def _token_part(self, tok: str) -> tuple[float, float, int]:
+        """A word's own weight, and its character n-grams' summed weight and count, memoised.
 
         Everyday words repeat from message to message, so almost every token is a cache hit:
-        one lookup instead of a lookup per n-gram. Numerically the same sum as training.
+        one lookup instead of a lookup per n-gram. Numerically the same sums as training.
         """
         grams = char_terms([tok], self.char_sizes)
         part = (
-            self.words.get(tok, 0.0) + sum(filter(None, map(self.chars.get, grams))),
+            self.words.get(tok, 0.0),
+            sum(filter(None, map(self.chars.get, grams))),
             len(grams),
         )
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:

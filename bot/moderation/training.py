@@ -90,15 +90,13 @@ def featurise(detector: Detector, text: str) -> dict[str, float]:
     allowed = detector.rules.allow_domains
     has_allowed_link = any(matches_domain(link.host, allowed) for link in find_links(norm.text))
     toks = tokens(norm.words, allowed if has_allowed_link else frozenset())
-    wterms = word_terms(toks)
-    cterms = char_terms(toks, CHAR_SIZES)
-    count = len(wterms) + len(cterms)
-    if count:
-        share = 1.0 / math.sqrt(count)
-        for term in wterms:
-            features["w:" + term] += share
-        for term in cterms:
-            features["c:" + term] += share
+    # Each block is scaled by the square root of its own term count (as two l2-normalised
+    # blocks would be): a long message is not spam by length alone. model.py does the same.
+    for prefix, terms in (("w:", word_terms(toks)), ("c:", char_terms(toks, CHAR_SIZES))):
+        if terms:
+            share = 1.0 / math.sqrt(len(terms))
+            for term in terms:
+                features[prefix + term] += share
     return dict(features)
 
 
