@@ -68,9 +68,25 @@ class RuleSet:
         self._allowed: dict[int, tuple[GuildRules, frozenset[str]]] = {}
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loading that refuses a repeated key: YAML would silently keep only the last one
+    (two "3.0:" lists in one group lose the first list's phrases)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise ConfigurationError(f"Moderation rule file {path} is missing.") from None
     except yaml.YAMLError as exc:

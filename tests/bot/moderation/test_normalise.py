@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,18 @@ def test_spaced_link_right_after_a_sentence() -> None:
     text, links = rebuild_spaced("After years in a chair I walk again. w w w . msherbs . com")
     assert [link.host for link in links] == ["www.msherbs.com"]
     assert text.endswith("walk again. www.msherbs.com")
+
+
+def test_a_repeated_weight_in_a_rule_file_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.errors import ConfigurationError
+    from bot.moderation.rules import load_rules
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[3] / "data" / "moderation", rules)
+    (rules / "phrases.yaml").write_text(
+        "cure_claim:\n  3.0:\n    - a\n  3.0:\n    - b\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigurationError, match="appears twice"):
+        load_rules(rules)
