@@ -2,7 +2,8 @@
 
 Members quote scams word for word to warn each other. This signal weighs *against* spam, so a
 warning that quotes a scam scores below the scam itself (phrases inside quotes also count half,
-see ``QUOTED_FACTOR``). It never makes a score negative on its own: it only offsets.
+see ``QUOTED_FACTOR``). Its weight is learned like the others; a scammer who writes "PSA" still
+has the rest of the message weighed.
 """
 
 from __future__ import annotations
