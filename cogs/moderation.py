@@ -355,7 +355,7 @@ class Moderation(commands.Cog):
         service, guild_id = await guild_context(interaction)
         if not confirm:
             raise UserError(
-                "Nothing was forgotten. Run `/moderation forget confirm:True` to remove every "
+                "Nothing was removed. Run `/moderation forget confirm:True` to remove every "
                 "example this server taught (decisions on flags stay recorded)."
             )
         await respond(

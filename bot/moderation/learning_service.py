@@ -69,7 +69,7 @@ class LearningMixin:
         self.require(permissions, "dismiss")
         removed = await self.learning.reset(guild_id)
         return Reply(
-            body=f"Forgot {removed} examples. The detector is back to the shipped model here; "
+            body=f"Removed {removed} examples. The detector is back to the shipped model here; "
             "new decisions start teaching it again.",
             tone=Tone.SUCCESS,
         )

@@ -117,10 +117,10 @@ async def test_teach_menus_need_manage_messages(world: World) -> None:
 async def test_forget_needs_confirmation(world: World) -> None:
     mod = world.interaction(world.mod)
     await invoke(world.cog.forget, world.cog, mod)
-    assert "Nothing was forgotten" in mod.sent[0].text
+    assert "Nothing was removed" in mod.sent[0].text
     mod = world.interaction(world.mod)
     await invoke(world.cog.forget, world.cog, mod, confirm=True)
-    assert "Forgot 0 examples" in mod.sent[0].text
+    assert "Removed 0 examples" in mod.sent[0].text
 
 
 async def invoke_menu(world: World, menu: Any, interaction: Any, message: Any) -> None:

@@ -125,7 +125,7 @@ async def test_forget_undoes_learning(service: ModerationService) -> None:
     with pytest.raises(UserError, match="Manage Messages"):
         await service.forget_learning(GUILD, frozenset())
     reply = await service.forget_learning(GUILD, MODS)
-    assert "Forgot 7 examples" in render_text(reply)
+    assert "Removed 7 examples" in render_text(reply)
     assert await score(service, NEW_VARIANT) == pytest.approx(before)
     assert "nothing learned yet" in render_text(await service.learning_status(GUILD))
 
