@@ -54,11 +54,12 @@ async def save_example(
             "ON CONFLICT (guild_id) DO NOTHING",
             (guild_id, stamp(now)),
         )
+        # Keep the newest MAX_EXAMPLES: drop what is older than the one at that position.
         await conn.execute(
-            "DELETE FROM moderation_learned_examples WHERE guild_id = ? AND example IN ("
-            "SELECT example FROM moderation_learned_examples WHERE guild_id = ? "
-            "ORDER BY created_at DESC LIMIT -1 OFFSET ?)",
-            (guild_id, guild_id, MAX_EXAMPLES),
+            "DELETE FROM moderation_learned_examples WHERE guild_id = ? AND created_at < ("
+            "SELECT created_at FROM moderation_learned_examples WHERE guild_id = ? "
+            "ORDER BY created_at DESC LIMIT 1 OFFSET ?)",
+            (guild_id, guild_id, MAX_EXAMPLES - 1),
         )
     return True
 

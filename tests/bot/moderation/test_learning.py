@@ -153,3 +153,20 @@ async def test_modstats_shows_precision_since_learning(service: ModerationServic
     await flag_and_delete(service)
     stats = render_text(await service.stats(GUILD))
     assert "Since server learning began" in stats and "100% confirmed (1 of 1 decided)" in stats
+
+
+async def test_only_the_newest_examples_are_kept(
+    app: App, service: ModerationService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.moderation import learning_store
+
+    monkeypatch.setattr(learning_store, "MAX_EXAMPLES", 3)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(5):
+        await learning_store.save_example(
+            app.db, GUILD, f"ex{i}", i % 2 == 0, [i], "teach", start + timedelta(minutes=i)
+        )
+    rows = await app.db.fetchall("SELECT example FROM moderation_learned_examples ORDER BY example")
+    assert [r["example"] for r in rows] == ["ex2", "ex3", "ex4"]
