@@ -44,6 +44,11 @@ MUST_FLAG = [
     # Every family: third-person testimonials, supplements, stem-cell clinics, masked links,
     # pharmacies, crypto, Discord-native scams, romance, and the other languages.
     "His herbs reversed my husband's MS in 3 months, contact Dr Aziba on WhatsApp +234 902 555 3381",
+    # The tactics on their own, with no link or number.
+    "His herbs reversed my husband's MS",
+    "DM me for the protocol",
+    "hey I accidentally reported you, talk to this admin @kevin",
+    "can you test my game? link in dms",
     "The Myelin Repair Formula rebuilds your myelin naturally, order now at remyelinate-now.shop",
     "Affordable stem cell treatment abroad cures MS, WhatsApp our coordinator +90 532 555 1187",
     "MS patients can claim a $2,500 relief grant: [nationalmssociety.org](https://ms-relief-grant.com/apply)",
