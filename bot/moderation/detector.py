@@ -179,6 +179,7 @@ class Detector:
             score = round(sum(r.weight for r in reasons), 2)
             return Verdict(score=score, reasons=tuple(reasons), threshold=threshold)
         weighed: list[Reason] = []
+        total = 0.0
         for reason in reasons:
             learned = (
                 None
@@ -187,8 +188,10 @@ class Detector:
             )
             if learned is None:
                 weighed.append(reason)
+                total += reason.weight
             elif learned != 0:
                 weighed.append(replace(reason, weight=learned))
+                total += learned
         for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
             wording_text = wording_text.replace(phrase, " ")
         has_allowed_link = len(ctx.links) > len(ctx.flaggable_links) or bool(facts.parts)
@@ -196,7 +199,7 @@ class Detector:
             wording_text, ctx.allowed_domains if has_allowed_link else frozenset()
         )
         adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
-        total = sum(r.weight for r in weighed) + wording.weight
+        total += wording.weight
         if adjustment is not None:
             total += adjustment.weight
         if wording.weight:
@@ -209,8 +212,8 @@ class Detector:
             weighed.append(Reason("wording", label, wording.weight, shown, "wording"))
         if adjustment is not None:
             weighed.append(adjustment)
-        score = round(sum(r.weight for r in weighed), 2)
-        return Verdict(score=score, reasons=tuple(weighed), threshold=threshold)
+        # Every weight is already rounded to 0.01: their sum is the score shown.
+        return Verdict(score=round(total, 2), reasons=tuple(weighed), threshold=threshold)
 
     def _track(self, ctx: ScanContext) -> None:
         facts = ctx.facts
