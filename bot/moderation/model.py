@@ -20,7 +20,6 @@ import heapq
 import json
 import math
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ FORMAT = 1
 MODEL_FILE = "model.json"
 #: Memoised per-word parts; cleared when full, so memory stays bounded (a few MB).
 TOKEN_CACHE_SIZE = 50_000
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 @dataclass
@@ -86,15 +84,16 @@ class LearnedModel:
             return Wording(0.0, [], 1.0)
         ngrams = ngram_terms(toks)
         word_total = sum(filter(None, map(self.words.get, ngrams)))
-        parts = list(map(self._token_cache.get, toks))
-        if None in parts:
-            parts = [
-                part if part is not None else self._token_part(tok)
-                for part, tok in zip(parts, toks, strict=True)
-            ]
-        word_total += sum(map(_FIRST, parts))
-        char_total = sum(map(_SECOND, parts))
-        char_count = sum(map(_THIRD, parts))
+        char_total = 0.0
+        char_count = 0
+        cache = self._token_cache
+        for tok in toks:
+            known = cache.get(tok)
+            if known is None:
+                known = self._token_part(tok)
+            word_total += known[0]
+            char_total += known[1]
+            char_count += known[2]
         # Two blocks, each divided by the square root of its own size, as in training.
         norm = math.sqrt(len(toks) + len(ngrams))
         total = word_total / norm
