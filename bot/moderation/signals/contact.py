@@ -9,6 +9,8 @@ class ContactSignal(Signal):
     name = "contact"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
+        if not (ctx.phones or ctx.emails or ctx.hits("contact_request")):
+            return []
         reasons = phrase_reasons(
             ctx, "contact_request", self.name, "asks readers to get in touch privately"
         )

@@ -31,7 +31,11 @@ class CryptoSignal(Signal):
     name = "crypto"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
-        reasons = phrase_reasons(ctx, "crypto", self.name, "crypto, airdrop or recovery pitch")
+        reasons = (
+            phrase_reasons(ctx, "crypto", self.name, "crypto, airdrop or recovery pitch")
+            if ctx.hits("crypto")
+            else []
+        )
         cased = ctx.norm.cased
         if len(cased) >= 26 and _DIGIT.search(cased):
             for wallet in find_wallets(cased)[:1]:

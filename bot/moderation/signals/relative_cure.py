@@ -21,7 +21,7 @@ _RELATIVE_CURE = re.compile(
     rf"|\b(?:{_RELATIVES})(?:'s)? (?:is|was|got|has been|have been) "
     rf"(?:completely |totally |fully |now )?(?:cured|healed)\b"
 )
-_STEMS = ("cur", "heal", "revers", "saved", "restored", "freed")
+_STEMS = re.compile(r"cur|heal|revers|saved|restored|freed")
 # Honest talk: "no drug can cure my husband", "praying something will heal my wife".
 _HOPE = re.compile(
     r"\b(?:no|not|never|nothing|can'?t|cannot|hope|pray|praying|wish|if)\b[^.!?]{0,25}$"
@@ -33,8 +33,8 @@ class RelativeCureSignal(Signal):
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         words = ctx.norm.words
-        if not any(stem in words for stem in _STEMS):
-            return []  # most messages: a few substring checks instead of the pattern
+        if not _STEMS.search(words):
+            return []  # most messages: one cheap search instead of the pattern
         for match in _RELATIVE_CURE.finditer(words):
             if _HOPE.search(words[max(0, match.start() - 40) : match.start()]):
                 continue
