@@ -298,3 +298,25 @@ async def test_config_lists_add_rules(app: App, service: ModerationService) -> N
         )
         is None
     )
+
+
+async def test_obfuscated_domain_is_offered_and_then_always_flagged(
+    app: App, service: ModerationService
+) -> None:
+    """Issue 10 item 10: the rebuilt domain is stored beside the text as written."""
+    text = "My legs work again thanks to the herbal formula from ww w. msherbs. c om"
+    outcome = await service.check_message(facts(text, 31), author_name="x")
+    assert outcome is not None and outcome.flag.domains == ["msherbs.com"]
+    await service.add_rule(
+        GUILD,
+        "flag_domain",
+        outcome.flag.domains[0],
+        moderator_id=5,
+        permissions=MODS,
+        flag_id=outcome.flag.id,
+    )
+    verdict = service.detector.check(
+        MessageFacts(text="see ww w. msherbs. c om", guild_id=GUILD),
+        await service.guild_rules(GUILD),
+    )
+    assert any(r.label == "domain this server always flags" for r in verdict.reasons)
