@@ -195,3 +195,14 @@ def test_own_video_promotion_is_flagged_until_the_server_trusts_it(detector: Det
     assert detector.check(text).flagged
     trusting = GuildRules(trusted_phrases=frozenset({"please subscribe"}))
     assert not detector.check(text, trusting).flagged
+
+
+def test_card_lines_show_the_sign_of_each_weight() -> None:
+    from bot.moderation.render import reason_line
+
+    assert reason_line({"weight": 1.5, "reason": "phone number", "matched": "+234"}).startswith(
+        "+1.5 phone number"
+    )
+    assert reason_line({"weight": -0.4, "reason": "wording common in genuine chat"}) == (
+        "-0.4 wording common in genuine chat"
+    )
