@@ -1,8 +1,9 @@
 """The one core module that imports discord.py: the bot's lifecycle around :class:`bot.app.App`.
 
 Intents (see README): ``guilds`` (channels, roles, permissions), ``guild_messages`` and the
-privileged ``message_content`` (the moderation detector reads message text). No ``members`` or
-``presences`` intent: a message's author already carries its join date.
+privileged ``message_content`` (the moderation detector reads message text), and
+``auto_moderation_execution`` (not privileged: the optional AutoMod rule's actions reach the review
+queue). No ``members`` or ``presences`` intent: a message's author already carries its join date.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def build_intents() -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = True
+    # Optional AutoMod mirroring: its actions come back as on_automod_action (not privileged).
+    intents.auto_moderation_execution = True
     return intents
 
 

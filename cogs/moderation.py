@@ -11,7 +11,7 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.errors import UserError
 from bot.moderation.feature import service_of
@@ -19,6 +19,8 @@ from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
+from cogs._moderation_automod import sync_rule
+from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._moderation_redaction import CardRedactor
 from cogs._moderation_views import (
     FlagButton,
@@ -27,7 +29,7 @@ from cogs._moderation_views import (
     card_view,
     guild_context,
 )
-from cogs._permissions import require_here
+from cogs._permissions import here, require_here
 from cogs._ui import respond
 
 log = logging.getLogger(__name__)
@@ -51,18 +53,34 @@ class Moderation(commands.Cog):
             name="Report to moderators", callback=self.report_message
         )
         self.report_menu.guild_only = True
-        self.context_menus = [self.report_menu]  # listed by /help
         self.redactor = CardRedactor(bot)
+        # Server learning from any message (Manage Messages): see bot/moderation/learning.py.
+        self.teach_menus = [
+            app_commands.ContextMenu(name="Teach: spam", callback=self.teach_spam),
+            app_commands.ContextMenu(name="Teach: not spam", callback=self.teach_not_spam),
+        ]
+        for menu in self.teach_menus:
+            menu.guild_only = True
+            menu.default_permissions = discord.Permissions(manage_messages=True)
+        self.context_menus = [self.report_menu, *self.teach_menus]  # listed by /help
+        #: The AutoMod spec last synced per server (servers with the switch off: not listed).
+        self._automod_synced: dict[int, object] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FlagButton)
         self.bot.tree.add_command(self.report_menu)
+        for menu in self.teach_menus:
+            self.bot.tree.add_command(menu)
         self.redactor.start()
+        self.automod_loop.start()
 
     async def cog_unload(self) -> None:
+        self.automod_loop.cancel()
         self.redactor.stop()
         self.bot.remove_dynamic_items(FlagButton)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
+        for menu in self.teach_menus:
+            self.bot.tree.remove_command(menu.name, type=menu.type)
 
     @property
     def service(self) -> ModerationService:
@@ -95,7 +113,10 @@ class Moderation(commands.Cog):
 
     async def scan(self, message: discord.Message, *, is_new: bool) -> None:
         author = message.author
-        if message.guild is None or author.bot or not message.content:
+        if message.guild is None or author.bot:
+            return
+        parts = message_parts(message)
+        if not message.content and not parts:
             return
         perms = getattr(author, "guild_permissions", None)
         if perms is None or perms.manage_messages:
@@ -113,6 +134,8 @@ class Moderation(commands.Cog):
             mentions_everyone=message.mention_everyone,
             now=service.app.clock(),
             is_new=is_new,
+            parts=parts,
+            display_name=display_name(author),
         )
         outcome = await service.check_message(
             facts, author_name=str(author), author_joined_at=facts.joined_at
@@ -155,6 +178,82 @@ class Moderation(commands.Cog):
                 embed=embed, view=card_view(fresh), allowed_mentions=discord.AllowedMentions.none()
             )
             await self.service.set_card(fresh.id, channel.id, sent.id)
+
+    # -- Discord AutoMod (optional, /config set moderation_automod on) -------------------------
+    async def sync_automod(self, guild: discord.Guild) -> str:
+        """Bring the server's AutoMod rule in step with its settings; says what was done."""
+        spec = await self.service.automod_spec(guild.id)
+        if spec is None and guild.id not in self._automod_synced:
+            return "off"
+        if self._automod_synced.get(guild.id, ...) == spec:
+            return "unchanged"
+        done = await sync_rule(guild, spec)
+        if spec is None:
+            self._automod_synced.pop(guild.id, None)
+        else:
+            self._automod_synced[guild.id] = spec
+        return done
+
+    @tasks.loop(minutes=10)
+    async def automod_loop(self) -> None:
+        """Picks up the switch and new "always flag" domains without a restart."""
+        for guild in list(self.bot.guilds):
+            try:
+                await self.sync_automod(guild)
+            except discord.HTTPException as error:
+                log.warning("AutoMod rule of guild %s not synced: %s", guild.id, error.status)
+
+    @automod_loop.before_loop
+    async def _before_automod(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @commands.Cog.listener()
+    async def on_automod_action(self, execution: discord.AutoModAction) -> None:
+        """What AutoMod blocked lands in the same review queue (one card per blocked message)."""
+        if execution.action.type is not discord.AutoModRuleActionType.block_message:
+            return  # the alert and timeout actions of the same hit would make duplicates
+        guild = execution.guild
+        member = execution.member
+        flag = await self.service.record_automod(
+            guild_id=guild.id,
+            channel_id=execution.channel_id or 0,
+            message_id=execution.message_id,
+            author_id=execution.user_id,
+            author_name=str(member) if member is not None else str(execution.user_id),
+            content=execution.content,
+            matched=execution.matched_keyword or execution.matched_content or "",
+            rule_name=await self._rule_name(execution),
+        )
+        if flag is not None:
+            await self.post_card(guild, flag)
+
+    async def _rule_name(self, execution: discord.AutoModAction) -> str:
+        try:
+            return (await execution.fetch_rule()).name
+        except discord.HTTPException:
+            return f"rule {execution.rule_id}"
+
+    # -- server learning -----------------------------------------------------------------------
+    async def teach_spam(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await self.teach(interaction, message, spam=True)
+
+    async def teach_not_spam(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        await self.teach(interaction, message, spam=False)
+
+    async def teach(
+        self, interaction: discord.Interaction, message: discord.Message, *, spam: bool
+    ) -> None:
+        service, guild_id = await guild_context(interaction)
+        reply = await service.teach(
+            guild_id,
+            message.id,
+            scanned_text(message),
+            spam=spam,
+            permissions=here(interaction),
+        )
+        await respond(interaction, reply, private=True)
 
     # -- reports -----------------------------------------------------------------------------
     async def report_message(
@@ -217,6 +316,52 @@ class Moderation(commands.Cog):
     ) -> None:
         service, guild_id = await guild_context(interaction)
         await respond(interaction, await service.stats(guild_id, days))
+
+    @moderation.command(
+        name="automod",
+        description="Sync the optional Discord AutoMod rule now (switch: moderation_automod)",
+    )
+    async def automod(self, interaction: discord.Interaction) -> None:
+        if interaction.guild is None:
+            raise UserError("This works only in a server.")
+        try:
+            done = await self.sync_automod(interaction.guild)
+        except discord.Forbidden:
+            raise UserError(
+                "I need the Manage Server permission to manage an AutoMod rule."
+            ) from None
+        words = {
+            "off": "AutoMod mirroring is off. Turn it on with `/config set moderation_automod on`.",
+            "created": "Created the AutoMod rule: always-flagged domains and dodged links are "
+            "now blocked before anyone sees them.",
+            "updated": "Updated the AutoMod rule with this server's always-flagged domains.",
+            "unchanged": "The AutoMod rule is already up to date.",
+            "removed": "Removed the AutoMod rule (the switch is off).",
+        }
+        await respond(interaction, Reply(body=words[done], tone=Tone.SUCCESS, private=True))
+
+    @moderation.command(
+        name="learning", description="What this server has taught the detector so far"
+    )
+    async def learning(self, interaction: discord.Interaction) -> None:
+        service, guild_id = await guild_context(interaction)
+        await respond(interaction, await service.learning_status(guild_id))
+
+    @moderation.command(
+        name="forget", description="Undo server learning: the shipped model alone decides again"
+    )
+    @app_commands.describe(confirm="Choose True to forget everything this server taught")
+    async def forget(self, interaction: discord.Interaction, confirm: bool = False) -> None:
+        service, guild_id = await guild_context(interaction)
+        if not confirm:
+            raise UserError(
+                "Nothing was removed. Run `/moderation forget confirm:True` to remove every "
+                "example this server taught (decisions on flags stay recorded)."
+            )
+        await respond(
+            interaction,
+            await service.forget_learning(guild_id, here(interaction)),
+        )
 
     @moderation.command(name="check", description="Show whether and why a text would be flagged")
     @app_commands.describe(text="The message text to test")

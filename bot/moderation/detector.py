@@ -1,30 +1,38 @@
-"""The detector: normalise once, compute shared facts, ask every signal, sum the weights.
+"""The detector: normalise once, compute shared facts, ask every signal, weigh with the model.
 
 Pure and synchronous (no I/O, no Discord): the console, the CLI backtest, the benchmark and the
-bot all call :meth:`Detector.check`.
+bot all call :meth:`Detector.check`. The rule signals find and explain; the learned model
+(``model.py``) sets how much each rule and the wording weigh; a server's own decisions
+(``learning.py``) adjust that a little. Every part of the score is a reason, and the reasons
+add up to the score.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-import phonenumbers
-
 from bot.moderation.links import find_invites, find_links
-from bot.moderation.normalise import normalise
+from bot.moderation.normalise import Normalised, fold, normalise
+from bot.moderation.phones import Phone, find_phones
 from bot.moderation.rules import NO_GUILD_RULES, GuildRules, RuleSet
-from bot.moderation.signals import ALL_SIGNALS, Reason, ScanContext, Signal
+from bot.moderation.signals import CONTEXT_SIGNALS, TEXT_SIGNALS, Reason, ScanContext, Signal
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.tracker import RecentTracker, fingerprint
 
 DEFAULT_THRESHOLD = 3.0
 # Bounded quantifiers only: at most 64 + 253 steps from any start position.
 _EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}")
-PREMIUM_RATE = phonenumbers.PhoneNumberType.PREMIUM_RATE
-_PHONE_REGIONS = ("US", "GB")
-_MIN_PHONE_DIGITS = 7
-_DROP_DIGITS = str.maketrans("", "", "0123456789")
+# Text between double quotes or guillemets: bounded, and a quote ends the scan.
+_QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,1000})[\"“”«»„]")
+#: Rules whose weights are not learned: they depend on context the training text lacks
+#: (who posted, where, how often) or on a server's own choices (which invites are partners,
+#: which domains are always flagged).
+CONTEXT_RULES = frozenset({"links.guild_flag", "links.invite"})
+_NAMES_CACHED = 4096
+
+__all__ = ["DEFAULT_THRESHOLD", "Detector", "Phone", "Verdict", "find_emails", "find_phones"]
 
 
 @dataclass(frozen=True)
@@ -41,35 +49,8 @@ class Verdict:
         return {
             "flagged": self.flagged,
             "score": self.score,
-            "reasons": [
-                {"signal": r.signal, "reason": r.label, "weight": r.weight, "matched": r.matched}
-                for r in self.reasons
-            ],
+            "reasons": [r.as_dict() for r in self.reasons],
         }
-
-
-@dataclass(frozen=True)
-class Phone:
-    written: str
-    premium: bool
-
-
-def find_phones(text: str) -> list[Phone]:
-    # Counting digits with C-level translate: this runs for every message.
-    if len(text) - len(text.translate(_DROP_DIGITS)) < _MIN_PHONE_DIGITS:
-        return []
-    found: dict[str, Phone] = {}
-    for region in _PHONE_REGIONS:
-        matcher = phonenumbers.PhoneNumberMatcher(
-            text, region, leniency=phonenumbers.Leniency.VALID, max_tries=20
-        )
-        for match in matcher:
-            key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            premium = phonenumbers.number_type(match.number) == PREMIUM_RATE
-            found.setdefault(key, Phone(match.raw_string, premium))
-        if found:
-            break
-    return list(found.values())[:3]
 
 
 def find_emails(text: str) -> list[str]:
@@ -78,21 +59,38 @@ def find_emails(text: str) -> list[str]:
     return [m[0] for m in _EMAIL.finditer(text)][:3]
 
 
+def quote_spans(raw: str, norm: Normalised) -> list[tuple[int, int]]:
+    """Spans of ``norm.text`` that the author quotes: ``> `` lines and text in double quotes."""
+    spans: list[tuple[int, int]] = []
+    text = norm.text
+    if ">" in raw:
+        for line in raw.splitlines():
+            stripped = line.lstrip()
+            if stripped.startswith(">"):
+                quoted = fold(stripped.lstrip("> "))
+                at = text.find(quoted) if quoted else -1
+                if at >= 0:
+                    spans.append((at, at + len(quoted)))
+    if '"' in text or "“" in text or "«" in text or "„" in text:
+        spans += [match.span(1) for match in _QUOTED.finditer(text)]
+    return spans
+
+
 class Detector:
-    def __init__(self, rules: RuleSet, tracker: RecentTracker | None = None) -> None:
+    def __init__(
+        self, rules: RuleSet, tracker: RecentTracker | None = None, *, learned: bool = True
+    ) -> None:
         self.rules = rules
         self.tracker = tracker
-        self.signals: list[Signal] = [cls(rules) for cls in ALL_SIGNALS]
+        #: False: hand-set weights only (what training reads the rule features from).
+        self.learned = learned
+        self.text_signals: list[Signal] = [cls(rules) for cls in TEXT_SIGNALS]
+        self.context_signals: list[Signal] = [cls(rules) for cls in CONTEXT_SIGNALS]
+        self._names: OrderedDict[tuple[str, int], tuple[Reason, ...]] = OrderedDict()
 
-    def check(
-        self,
-        facts: MessageFacts | str,
-        guild: GuildRules = NO_GUILD_RULES,
-        threshold: float = DEFAULT_THRESHOLD,
-    ) -> Verdict:
-        if isinstance(facts, str):
-            facts = MessageFacts(text=facts)
-        norm = normalise(facts.text)
+    # -- rule signals ------------------------------------------------------------------------
+    def context(self, text: str, facts: MessageFacts, guild: GuildRules) -> ScanContext:
+        norm = normalise(text)
         links = list(norm.spaced_links)
         known = {link.host for link in links}
         found = [link for link in find_links(norm.text) if link.host not in known]
@@ -106,7 +104,7 @@ class Detector:
                 for link in found
             ]
         links += found
-        ctx = ScanContext(
+        return ScanContext(
             facts=facts,
             norm=norm,
             rules=self.rules,
@@ -116,21 +114,119 @@ class Detector:
             invites=find_invites(norm.text),
             phones=find_phones(norm.text),
             emails=find_emails(norm.text),
+            allowed_domains=self.rules.allowed_for(guild),
+            quoted=quote_spans(text, norm) if ('"' in norm.text or ">" in text) else [],
         )
-        if self.tracker is not None and facts.now is not None and facts.author_id:
-            ctx.repeated_in, ctx.author_seen = self.tracker.record(
-                guild_id=facts.guild_id,
-                author_id=facts.author_id,
-                channel_id=facts.channel_id,
-                text_key=fingerprint(norm.words),
-                now=facts.now,
-                is_new=facts.is_new,
-            )
-            if len(norm.words) < 12:
-                # "hi", "thanks": short common words repeat honestly across channels.
-                ctx.repeated_in = frozenset()
+
+    def text_reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons: list[Reason] = []
-        for signal in self.signals:
+        hits = ctx.hits
+        for signal in self.text_signals:
+            group = signal.phrase_group
+            if group is None or hits(group):
+                reasons.extend(signal.reasons(ctx))
+        return reasons
+
+    def _part_reasons(
+        self, where: str, text: str, facts: MessageFacts, guild: GuildRules
+    ) -> list[Reason]:
+        ctx = self.context(text, facts, guild)
+        return [
+            replace(reason, label=f"{reason.label} (in the {where})")
+            for reason in self.text_reasons(ctx)
+            if reason.weight > 0
+        ]
+
+    def _name_reasons(
+        self, name: str, facts: MessageFacts, guild: GuildRules
+    ) -> tuple[Reason, ...]:
+        """A display name that advertises; cached, as every message of the author carries it."""
+        key = (name, id(guild))
+        cached = self._names.get(key)
+        if cached is None:
+            cached = tuple(self._part_reasons("author's display name", name, facts, guild))
+            self._names[key] = cached
+            if len(self._names) > _NAMES_CACHED:
+                self._names.popitem(last=False)
+        return cached
+
+    # -- the verdict -------------------------------------------------------------------------
+    def check(
+        self,
+        facts: MessageFacts | str,
+        guild: GuildRules = NO_GUILD_RULES,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        explain: bool = False,
+    ) -> Verdict:
+        """Score a message. ``explain``: name the wording terms even when it is not flagged."""
+        if isinstance(facts, str):
+            facts = MessageFacts(text=facts)
+        ctx = self.context(facts.text, facts, guild)
+        reasons = self.text_reasons(ctx)
+        wording_text = ctx.norm.words
+        for where, text in facts.parts:
+            if text:
+                reasons += self._part_reasons(where, text, facts, guild)
+                wording_text += " " + normalise(text).words
+        if facts.display_name:
+            reasons += self._name_reasons(facts.display_name, facts, guild)
+        self._track(ctx)
+        for signal in self.context_signals:
             reasons.extend(signal.reasons(ctx))
-        score = round(sum(r.weight for r in reasons), 2)
-        return Verdict(score=score, reasons=tuple(reasons), threshold=threshold)
+        model = self.rules.model if self.learned else None
+        if model is None:
+            score = round(sum(r.weight for r in reasons), 2)
+            return Verdict(score=score, reasons=tuple(reasons), threshold=threshold)
+        weighed: list[Reason] = []
+        total = 0.0
+        for reason in reasons:
+            learned = (
+                None
+                if reason.key in CONTEXT_RULES
+                else model.rule_weight(reason.key, reason.weight)
+            )
+            if learned is None:
+                weighed.append(reason)
+                total += reason.weight
+            elif learned != 0:
+                weighed.append(replace(reason, weight=learned))
+                total += learned
+        for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
+            wording_text = wording_text.replace(phrase, " ")
+        has_allowed_link = len(ctx.links) > len(ctx.flaggable_links) or bool(facts.parts)
+        wording = model.wording(
+            wording_text, ctx.allowed_domains if has_allowed_link else frozenset()
+        )
+        adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
+        total += wording.weight
+        if adjustment is not None:
+            total += adjustment.weight
+        if wording.weight:
+            shown = ""
+            if explain or total >= threshold:
+                shown = ", ".join(f"'{term}'" for term in wording.top(model))
+            label = (
+                "wording common in spam" if wording.weight > 0 else "wording common in genuine chat"
+            )
+            weighed.append(Reason("wording", label, wording.weight, shown, "wording"))
+        if adjustment is not None:
+            weighed.append(adjustment)
+        # Every weight is already rounded to 0.01: their sum is the score shown.
+        return Verdict(score=round(total, 2), reasons=tuple(weighed), threshold=threshold)
+
+    def _track(self, ctx: ScanContext) -> None:
+        facts = ctx.facts
+        if self.tracker is None or facts.now is None or not facts.author_id:
+            return
+        ctx.repeated_in, ctx.author_seen = self.tracker.record(
+            guild_id=facts.guild_id,
+            author_id=facts.author_id,
+            channel_id=facts.channel_id,
+            text_key=fingerprint(ctx.norm.words),
+            now=facts.now,
+            is_new=facts.is_new,
+        )
+        if len(ctx.norm.words) < 12:
+            # "hi", "thanks": short common words repeat honestly across channels.
+            ctx.repeated_in = frozenset()

@@ -11,7 +11,7 @@ from bot.guild_config import ConfigKey, ConfigKind
 from bot.moderation import privacy_store
 from bot.moderation.service import TIMEOUTS, ModerationService
 from bot.privacy import PrivacySection
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 NAME = "moderation"
 
@@ -62,6 +62,16 @@ def register(app: App) -> None:
             maximum=10,
         )
     )
+    declare(
+        ConfigKey(
+            "moderation_automod",
+            ConfigKind.BOOL,
+            False,
+            "Also block always-flagged domains and dodged links with a Discord AutoMod rule "
+            "(the bot needs Manage Server)",
+            NAME,
+        )
+    )
     for name, description in (
         ("moderation_trusted_domains", "Domains never counted as suspicious links (comma list)"),
         ("moderation_trusted_phrases", "Rule phrases this server does not count (comma list)"),
@@ -106,6 +116,24 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     scan.add_argument("--threshold", type=float, default=3.0, help="flag at this score (3.0)")
     scan.add_argument("--split", choices=("dev", "test"), help="only rows of this split")
     scan.set_defaults(handler=_scan)
+    train = commands.add_parser(
+        "train",
+        help="Fit the learned layer on the dev splits and the project's own cases (needs the "
+        "'train' extra: scikit-learn); prints cross-validated, test and held-out figures",
+    )
+    train.add_argument(
+        "--datasets",
+        type=Path,
+        default=PROJECT_ROOT.parent / "shared" / "datasets",
+        help="folder of labelled JSONL files; only their dev rows are trained on",
+    )
+    train.add_argument(
+        "--output", type=Path, help="model file to write (default: model.json in the rules folder)"
+    )
+    train.add_argument(
+        "--dry-run", action="store_true", help="print the figures without writing the model"
+    )
+    train.set_defaults(handler=_train)
 
 
 async def _scan(args: argparse.Namespace, settings: Settings) -> int:
@@ -121,6 +149,23 @@ async def _scan(args: argparse.Namespace, settings: Settings) -> int:
     detector = Detector(load_rules(settings.moderation_rules_dir), RecentTracker())
     try:
         run_scan(args.file, detector, threshold=args.threshold, as_json=args.json, split=args.split)
+    except UserError as exc:
+        print(exc.message)
+        return 2
+    return 0
+
+
+async def _train(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
+    from bot.moderation.model import MODEL_FILE
+    from bot.moderation.rules import load_rules
+    from bot.moderation.training import train
+
+    rules_dir = settings.moderation_rules_dir
+    output = None if args.dry_run else (args.output or rules_dir / MODEL_FILE)
+    try:
+        train(load_rules(rules_dir), args.datasets, rules_dir, sys.stdout, output=output)
     except UserError as exc:
         print(exc.message)
         return 2

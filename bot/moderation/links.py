@@ -17,6 +17,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9-]+|\.| |[^A-Za-z0-9 .-]+")
 #: Suffixes accepted for a spaced rebuild without "www" in front.
 SPACED_SUFFIXES = frozenset({"com", "org", "info", "biz", "co.uk", "org.uk", "com.ng", "xyz"})
 _MAX_RUN_TOKENS = 40
+# Cheap test first: a rebuilt link starts with "www" or ends in one of SPACED_SUFFIXES, each
+# maybe spaced out. Ordinary sentences rarely match, and skip the token pass.
+_MAYBE_SPACED = re.compile(
+    r"w ?w ?w|\. ?(?:c ?o|o ?r ?g|i ?n ?f ?o|b ?i ?z|x ?y ?z)(?![a-z0-9])|\. ?c ?o ?m",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"\bhttps?://([a-z0-9.-]{1,253})[^\s<>\"]{0,2000}")
 # Labels cannot contain dots, so this cannot backtrack badly; lengths are bounded too.
 _BARE_HOST = re.compile(r"(?<![a-z0-9@.-])((?:[a-z0-9-]{1,63}\.){1,6}[a-z]{2,24})(?![a-z0-9-])")
@@ -37,7 +43,7 @@ def _is_sentence_start(word: str) -> bool:
 
 def rebuild_spaced(cased: str) -> tuple[str, list[Link]]:
     """Join "ww w. site. c om" into "www.site.com"; returns new text and the rebuilt links."""
-    if ". " not in cased and " ." not in cased:
+    if (". " not in cased and " ." not in cased) or not _MAYBE_SPACED.search(cased):
         return cased, []
     tokens = _TOKEN.findall(cased)
     out: list[str] = []
@@ -62,9 +68,29 @@ def rebuild_spaced(cased: str) -> tuple[str, list[Link]]:
 
 
 def _rebuild_run(run: list[str], links: list[Link]) -> str:
+    """Rebuild a link in ``run``; when none starts at its first word, retry after each dot.
+
+    "...I walk again. w w w . site . com": the run starts with the sentence, so the link is
+    only found when the sentence before the first dot is set aside.
+    """
+    rebuilt = _rebuild_from_start(run, links)
+    if rebuilt is not None:
+        return rebuilt
+    if "." in run:
+        first_dot = run.index(".")
+        rest = run[first_dot + 1 :]
+        lead = ""
+        while rest and rest[0] == " ":
+            lead, rest = lead + " ", rest[1:]
+        if "." in rest:
+            return "".join(run[: first_dot + 1]) + lead + _rebuild_run(rest, links)
+    return "".join(run)
+
+
+def _rebuild_from_start(run: list[str], links: list[Link]) -> str | None:
     text = "".join(run)
     if "." not in run or (". " not in text and " ." not in text):
-        return text
+        return None
     # Segments of words between dots.
     segments: list[list[str]] = [[]]
     for token in run:
@@ -73,7 +99,7 @@ def _rebuild_run(run: list[str], links: list[Link]) -> str:
         elif token != " ":
             segments[-1].append(token)
     if len(segments) < 2 or not segments[0] or not segments[-1]:
-        return text
+        return None
     head = segments[0]
     joined_tail = "".join(head[-3:]).lower()
     if joined_tail.endswith("www") and len(head) >= 2 and "".join(head[-2:]).lower() == "www":
@@ -85,12 +111,13 @@ def _rebuild_run(run: list[str], links: list[Link]) -> str:
     labels = ["".join(head[-start_words:])]
     middle_ok = True
     for segment in segments[1:-1]:
-        if not segment or len(segment) > 2:
+        if not segment or len(segment) > 2 or "".join(segment).lower() == "www":
+            # A "www" in the middle means the link starts there: retried from that dot.
             middle_ok = False
             break
         labels.append("".join(segment))
     if not middle_ok:
-        return text
+        return None
     last = segments[-1]
     for take in (3, 2, 1):
         if take > len(last):
@@ -119,7 +146,7 @@ def _rebuild_run(run: list[str], links: list[Link]) -> str:
         return " ".join(part for part in (prefix, host, rest) if part) + (
             " " if text.endswith(" ") else ""
         )
-    return text
+    return None
 
 
 def _span(run: list[str], first_word: int, last_word: int) -> str:

@@ -58,7 +58,7 @@ class PhraseMatcher:
         self.size = len(self._rules)
         if trie:
             self._regex: re.Pattern[str] | None = re.compile(
-                rf"(?<![a-z0-9])(?:{_trie_pattern(trie)})(?![a-z0-9])"
+                rf"(?<!\w)(?:{_trie_pattern(trie)})(?!\w)"
             )
         else:
             self._regex = None

@@ -31,7 +31,7 @@ def jump_url(flag: Flag) -> str:
 def reason_line(reason: dict[str, Any]) -> str:
     matched = str(reason.get("matched") or "")
     shown = f': "{matched[:80]}"' if matched else ""
-    return f"+{float(reason.get('weight', 0)):g} {reason.get('reason', '')}{shown}"
+    return f"{float(reason.get('weight', 0)):+g} {reason.get('reason', '')}{shown}"
 
 
 def moderator_label(user_id: int | None) -> str:

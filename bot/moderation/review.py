@@ -23,6 +23,7 @@ from bot.permissions import require_permission
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.moderation.learning import ServerLearning
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ Perform = Callable[[Flag], Awaitable[str]]
 
 class ReviewMixin:
     app: App
+    learning: ServerLearning  # set by ModerationService (bot/moderation/learning.py)
     _purge_task: asyncio.Task[None] | None = None
 
     # -- decisions -----------------------------------------------------------------------------
@@ -129,6 +131,8 @@ class ReviewMixin:
             detail,
             self.app.clock(),
         )
+        # Server learning (detector lane): the decision becomes an example for this server.
+        await self.learning.record_decision(guild_id, flag.message_id, flag.content, action)
         return await self.flag(guild_id, flag_id)
 
     async def _claim(self, flag: Flag, claimer_id: int) -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 from bot.moderation import rules_store, store
 from bot.moderation.detector import Detector, Verdict
+from bot.moderation.learning import ServerLearning
+from bot.moderation.learning_service import LearningMixin
 from bot.moderation.normalise import fold
 from bot.moderation.render import flag_card, flag_details, verdict_reply
 from bot.moderation.review import ReviewMixin
@@ -64,13 +66,19 @@ class ScanOutcome:
     hide: bool
 
 
-class ModerationService(ReviewMixin):
+class ModerationService(ReviewMixin, LearningMixin):
     def __init__(self, app: App) -> None:
         self.app = app
         self.rules = load_rules(app.settings.moderation_rules_dir)
         self.tracker = RecentTracker()
         self.detector = Detector(self.rules, self.tracker)
         self._guild_rules: dict[int, tuple[tuple[tuple[str, ...], ...], GuildRules]] = {}
+        self.learning = ServerLearning(
+            app.db,
+            Detector(self.rules),
+            app.clock,
+            lambda guild_id: self._guild_rules.pop(guild_id, None),
+        )
 
     # -- per-guild state (cached: on_message reads it constantly) ------------------------------
     async def guild_settings(self, guild_id: int) -> GuildModSettings:
@@ -95,6 +103,7 @@ class ModerationService(ReviewMixin):
             trusted_domains=learned.trusted_domains | domains,
             trusted_phrases=learned.trusted_phrases | phrases,
             flag_domains=(learned.flag_domains | flagged) - domains,
+            learned=await self.learning.adjustment(guild_id),
         )
         self._guild_rules[guild_id] = (extra, rules)
         return rules
@@ -123,7 +132,7 @@ class ModerationService(ReviewMixin):
             message_id=facts.message_id,
             author_id=facts.author_id,
             author_name=author_name[:100],
-            content=facts.text,
+            content=facts.stored_text(),
             score=verdict.score,
             reasons=verdict.as_dict()["reasons"],  # type: ignore[arg-type]
             hidden=hide,
@@ -148,8 +157,11 @@ class ModerationService(ReviewMixin):
             MessageFacts(text=text, guild_id=guild_id),
             await self.guild_rules(guild_id),
             settings.threshold,
+            explain=True,
         )
-        return verdict_reply(verdict)
+        reply = verdict_reply(verdict)
+        reply.footer = (await self.learning.adjustment(guild_id)).state.describe()
+        return reply
 
     # -- reports -------------------------------------------------------------------------------
     async def report(
@@ -285,6 +297,9 @@ class ModerationService(ReviewMixin):
             reply.add_field(
                 "Member reports", f"{rep_conf} confirmed, {rep_dis} dismissed, of those decided."
             )
+        learning_line = await self._learning_precision(guild_id)
+        if learning_line:
+            reply.add_field("Since server learning began", learning_line)
         weeks = await store.weekly_counts(self.app.db, guild_id, since)
         reply.add_field(
             "By week (flags / confirmed / dismissed)",

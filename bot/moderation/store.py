@@ -15,6 +15,8 @@ import aiosqlite
 from bot.storage import Database
 
 OPEN = "open"
+#: Signals whose reasons name a domain or invite moderators can trust or always flag.
+LINK_SIGNALS = frozenset({"links", "invites", "masked_link", "discord_lure"})
 CLOSED_STATUSES = ("deleted", "dismissed", "timed_out", "banned", "restored")
 
 
@@ -67,10 +69,12 @@ class Flag:
         """Domains named in the reasons (for "trust" / "always flag" follow-ups)."""
         seen: list[str] = []
         for reason in self.reasons:
-            matched = str(reason.get("matched", ""))
-            is_domain = "." in matched and " " not in matched
-            if reason.get("signal") == "links" and is_domain and matched not in seen:
-                seen.append(matched)
+            # The rebuilt domain is stored beside the text as written ("ww w. msherbs. c om"
+            # -> "msherbs.com"); older flags have only the written text.
+            domain = str(reason.get("domain") or reason.get("matched", ""))
+            is_domain = "." in domain and " " not in domain
+            if reason.get("signal") in LINK_SIGNALS and is_domain and domain not in seen:
+                seen.append(domain)
         return seen
 
     @property

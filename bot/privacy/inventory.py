@@ -221,6 +221,19 @@ INVENTORY: dict[str, dict[str, Column]] = {
         "added_by": _pseudonym("the moderator who added the rule"),
         "added_at": _WHEN,
     },
+    # Server learning (bot/moderation/learning.py): hashed features only, no text, no author.
+    "moderation_learned_examples": {
+        "guild_id": _SERVER,
+        "example": _plain("a hash of the message id, so one message counts once"),
+        "spam": _plain("the moderators' verdict: spam or not"),
+        "features": _plain("CRC-32 numbers of the message's words and rules, no text"),
+        "source": _plain("a flag decision or a Teach menu"),
+        "created_at": _WHEN,
+    },
+    "moderation_learning": {
+        "guild_id": _SERVER,
+        "since": _WHEN,
+    },
 }
 
 

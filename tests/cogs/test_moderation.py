@@ -78,6 +78,9 @@ class World:
         message.author = author or self.author
         message.mentions = []
         message.mention_everyone = False
+        message.embeds = []
+        message.attachments = []
+        message.poll = None
         message.delete = AsyncMock()
         return message
 

@@ -12,33 +12,30 @@ _NEGATION = re.compile(
     r"\b(?:no|not|never|nothing|isn'?t|aren'?t|can'?t|cannot|won'?t|don'?t|doesn'?t|without|"
     r"find|finding|found|hope|hoping|hopes|until|research|researching|search|looking|wish|"
     r"pray|praying|someday|one day|if|claim|claims|claiming|claimed|scam|scams|scammer|"
-    r"scammers|fake|beware|promise|promises|promising|nobody|no one|any)\b[^.!?]{0,20}$"
+    r"scammers|fake|beware|promise|promises|promising|nobody|no one|any|is there|"
+    r"no hay|pas de|kein|keine|nessuna|нет)\b[^.!?]{0,20}$"
 )
 _WINDOW = 40
 
 
 class CureClaimSignal(Signal):
     name = "cure_claim"
+    phrase_group = "cure_claim"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         words = ctx.norm.words
-        kept = []
-        for hit in ctx.hits("cure_claim"):
-            before = words[max(0, hit.start - _WINDOW) : hit.start]
-            if _NEGATION.search(before):
-                continue
-            kept.append(hit)
+        kept = [
+            hit
+            for hit in ctx.hits("cure_claim")
+            if not _NEGATION.search(words[max(0, hit.start - _WINDOW) : hit.start])
+        ]
         if not kept:
             return []
-        original = ctx.phrase_hits
-        ctx.phrase_hits = [h for h in original if h.rule.group != "cure_claim"] + kept
-        try:
-            return phrase_reasons(
-                ctx,
-                "cure_claim",
-                self.name,
-                "claims to cure or reverse a disease",
-                cap=self.rules.weight("cure_claim", "max"),
-            )
-        finally:
-            ctx.phrase_hits = original
+        return phrase_reasons(
+            ctx,
+            "cure_claim",
+            self.name,
+            "claims to cure or reverse a disease",
+            cap=self.rules.weight("cure_claim", "max"),
+            hits=kept,
+        )

@@ -7,6 +7,7 @@ from bot.moderation.signals.base import Reason, ScanContext, Signal, phrase_reas
 
 class PromotionSignal(Signal):
     name = "promotion"
+    phrase_group = "promotion"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         return phrase_reasons(ctx, "promotion", self.name, "promotion or prize spam wording")

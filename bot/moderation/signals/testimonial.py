@@ -7,6 +7,7 @@ from bot.moderation.signals.base import Reason, ScanContext, Signal, phrase_reas
 
 class TestimonialSignal(Signal):
     name = "testimonial"
+    phrase_group = "testimonial"
 
     def reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons = phrase_reasons(ctx, "testimonial", self.name, "testimonial about a healer")
@@ -17,6 +18,7 @@ class TestimonialSignal(Signal):
                     "testimonial together with contact details",
                     self.rules.weight("testimonial_contact", "bonus"),
                     reasons[0].matched,
+                    "testimonial.contact",
                 )
             )
         return reasons

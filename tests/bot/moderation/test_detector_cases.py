@@ -33,6 +33,37 @@ MUST_FLAG = [
     "@everyone join my server discord.gg/freestuff",
     "Thanks to Dr. Ekpen my MS symptoms disappeared, his number is +234 813 555 1234",
     "Telegram @drherbs for the natural cure of MS, permanent cure guaranteed",
+    # Found while trying it as a new user (issue 9).
+    "herbal cure",
+    "drwilliams (at) gmail (dot) com for the herbal cure",
+    "DM me for the natural protocol that reversed my MS",
+    "Buy cheap Ampyra at bit.ly/xyz no prescription",
+    "Free Nitro for everyone! Claim it here: discord-nitro-gift.com/claim",
+    "Он вылечил меня от рассеянного склероза, пишите ему в WhatsApp +2348135554421",
+    "After years in a wheelchair I walk again. w w w . msherbs . com",
+    # Every family: third-person testimonials, supplements, stem-cell clinics, masked links,
+    # pharmacies, crypto, Discord-native scams, romance, and the other languages.
+    "His herbs reversed my husband's MS in 3 months, contact Dr Aziba on WhatsApp +234 902 555 3381",
+    # The issue's tactics on their own, with no link or number.
+    "His herbs reversed my husband's MS",
+    "DM me for the protocol",
+    "hey I accidentally reported you, talk to this admin @kevin",
+    "can you test my game? link in dms",
+    "The Myelin Repair Formula rebuilds your myelin naturally, order now at remyelinate-now.shop",
+    "Affordable stem cell treatment abroad cures MS, WhatsApp our coordinator +90 532 555 1187",
+    "MS patients can claim a $2,500 relief grant: [nationalmssociety.org](https://ms-relief-grant.com/apply)",
+    "Online pharmacy: Ocrevus and modafinil, no prescription needed, discreet shipping",
+    "Recovery expert recovered my lost crypto in 48 hours, email hackmike@protonmail.com",
+    "Donate BTC for my MS treatment: bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh, every bit helps",
+    "hey, I accidentally reported your account, it will be banned. Contact Discord staff @Trust_Kevin",
+    "steam gift for the first 10 people: steamcommunnity.com/gift/claim",
+    "Looking for a sugar baby, weekly allowance, message me on telegram @richdaddy22",
+    "El doctor Okoh me curó la esclerosis múltiple, contáctalo por WhatsApp +234 813 555 2290",
+    "Le Dr Osas a guéri ma sclérose en plaques, contactez-le sur WhatsApp +229 97 55 52 41",
+    "Dr. Uyi hat meine MS geheilt, schreiben Sie ihm auf WhatsApp +2348035559910",
+    "O Dr. Ade curou minha esclerose múltipla, fale com ele no WhatsApp +2348145551290",
+    "Il dottor Ekpen ha guarito la mia sclerosi multipla, contattalo su whatsapp +2347065552273",
+    "الدكتور أوكو شفاني من التصلب المتعدد، تواصل معه على الواتساب +2348135553380",
 ]
 
 MUST_NOT_FLAG = [
@@ -69,11 +100,26 @@ MUST_NOT_FLAG = [
     "thanks to dr. jones my relapse was caught early, contact her office via the nhs website",
     "The MS Society helpline is 0808 800 8000, they were lovely",
     "Join us on Telegram or WhatsApp, our support group chat: ask me",
-    "Check out my new video on MS fatigue tips: https://youtu.be/xyz please subscribe",
     "<@1> <@2> <@3> <@4> <@5> happy birthday guys!",
     "www. mstrust. org. uk has a good fatigue guide",
     "HSCT reversed my EDSS from 6 to 3, I am so grateful to the team at Sheffield",
     "I was cured of my fear of needles lol. Kesimpta pens are easy",
+    # Warnings that quote scams, helplines, fundraisers, partner servers, drug and diet talk.
+    'PSA: if anyone DMs you "Dr X cured my MS, whatsapp him", it\'s a scam. Report them',
+    "Is this legit? Someone DMed me about a herbal formula that reverses MS",
+    "> Dr Okoh cured me of multiple sclerosis, contact him on WhatsApp\nthis is a scam, ignore it",
+    "Heads up: the 'free nitro' links posted earlier were a scam, never log in through them",
+    "If you're struggling tonight, Samaritans are on 116 123, any time",
+    "US folks: the National MS Society navigators are at 1-800-344-4867",
+    "I'm walking 5k for the MS Society: justgiving.com/fundraising/sarah-walks-for-ms",
+    "Our partner server for MS carers: discord.gg/mscarers, run by friends of ours",
+    "My neuro gave me a prescription for Ampyra, my walk test improved",
+    "Can you buy vitamin D without a prescription in the UK?",
+    "Wahls protocol day 40, more energy, not a cure but I feel more human",
+    "My husband's MS has been stable since his stem cell transplant at the hospital",
+    "Someone boosted the server with Nitro, thank you!",
+    "Hola, me diagnosticaron esclerosis múltiple hace un año. ¿Alguien toma Ocrevus?",
+    "Привет всем, у меня рассеянный склероз уже пять лет",
 ]
 
 
@@ -82,7 +128,7 @@ def test_must_flag(detector: Detector, text: str) -> None:
     verdict = detector.check(text)
     assert verdict.flagged, (verdict.score, [r.describe() for r in verdict.reasons])
     # Every flag explains itself: each reason has a weight and says what it matched or why.
-    assert all(r.weight > 0 and r.label for r in verdict.reasons)
+    assert all(r.weight != 0 and r.label for r in verdict.reasons)
     assert verdict.score == pytest.approx(sum(r.weight for r in verdict.reasons))
 
 
@@ -99,13 +145,64 @@ def test_reasons_state_matched_text(detector: Detector) -> None:
     assert any("herbal formula" in d for d in described)
 
 
-def test_allowed_domain_adds_nothing_unknown_adds_a_little(detector: Detector) -> None:
+def test_allowed_domain_adds_nothing_unknown_adds_something(detector: Detector) -> None:
     assert detector.check("https://www.nhs.uk/conditions").score == 0
     unknown = detector.check("https://randomblog.example.com/post")
-    assert 0 < unknown.score < 3
+    assert unknown.score > 0
+    assert any(r.label == "link outside the allow list" for r in unknown.reasons)
 
 
 def test_threshold_is_respected(detector: Detector) -> None:
     text = "check out my channel please"
-    assert not detector.check(text, threshold=3.0).flagged
-    assert detector.check(text, threshold=1.0).flagged
+    score = detector.check(text).score
+    assert score > 0
+    assert detector.check(text, threshold=score).flagged
+    assert not detector.check(text, threshold=score + 0.01).flagged
+
+
+def test_warning_scores_below_the_scam_it_quotes(detector: Detector) -> None:
+    scam = "Dr X cured my MS, whatsapp him on +234 813 555 1234"
+    warning = f'PSA: if anyone DMs you "{scam}", it is a scam. Report them.'
+    quoted = f"> {scam}\nIs this legit?"
+    assert detector.check(warning).score < detector.check(scam).score
+    assert detector.check(quoted).score < detector.check(scam).score
+
+
+def test_flag_explains_the_wording(detector: Detector) -> None:
+    verdict = detector.check("Dr Okoh cured me, whatsapp him now on +234 813 555 1234")
+    wording = [r for r in verdict.reasons if r.signal == "wording"]
+    assert verdict.flagged and wording
+    assert wording[0].label.startswith("wording common in") and "'" in wording[0].matched
+
+
+def test_link_reasons_carry_the_rebuilt_domain(detector: Detector) -> None:
+    verdict = detector.check("my legs work again thanks to ww w. msherbs. c om")
+    link = next(r for r in verdict.reasons if r.rule == "links.obfuscated")
+    assert link.matched == "ww w. msherbs. c om" and link.domain == "msherbs.com"
+    assert verdict.as_dict()["reasons"][0]["domain"] == "msherbs.com"  # type: ignore[index]
+
+
+def test_own_video_promotion_is_flagged_until_the_server_trusts_it(detector: Detector) -> None:
+    """The one earlier must-not-flag case whose verdict changed with the learned model.
+
+    "Please subscribe" under a video link is the commonest spam of the public YouTube data, so
+    the shipped model flags it. A server where members share their own videos dismisses it once
+    with "Trust phrase" and it is not flagged again (server learning does the same, gradually).
+    """
+    from bot.moderation.rules import GuildRules
+
+    text = "Check out my new video on MS fatigue tips: https://youtu.be/xyz please subscribe"
+    assert detector.check(text).flagged
+    trusting = GuildRules(trusted_phrases=frozenset({"please subscribe"}))
+    assert not detector.check(text, trusting).flagged
+
+
+def test_card_lines_show_the_sign_of_each_weight() -> None:
+    from bot.moderation.render import reason_line
+
+    assert reason_line({"weight": 1.5, "reason": "phone number", "matched": "+234"}).startswith(
+        "+1.5 phone number"
+    )
+    assert reason_line({"weight": -0.4, "reason": "wording common in genuine chat"}) == (
+        "-0.4 wording common in genuine chat"
+    )

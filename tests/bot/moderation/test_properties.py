@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +53,8 @@ hostile = st.one_of(
 @given(text=hostile)
 def test_detector_never_crashes(rules: RuleSet, text: str) -> None:
     verdict = Detector(rules, RecentTracker(max_entries=50)).check(text)
-    assert verdict.score >= 0
+    assert math.isfinite(verdict.score)
+    assert verdict.score == pytest.approx(sum(r.weight for r in verdict.reasons), abs=0.011)
     assert len(verdict.reasons) < 200
 
 
@@ -79,3 +83,54 @@ def test_tracker_is_bounded() -> None:
     for i in range(1000):
         tracker.record(guild_id=1, author_id=i, channel_id=1, text_key=bytes([i % 256]), now=now)
     assert len(tracker) <= 200
+
+
+HOSTILE_UNITS = [
+    "@",
+    "1",
+    "a.",
+    "a",
+    " .",
+    "ww w. ",
+    "(.)",
+    "[at]",
+    " at ",
+    " dot ",
+    "http://",
+    "a@",
+    "1 ",
+    "+1",
+    "$",
+    "c3",
+    "é",
+    '"',
+    "> ",
+    "[a](",
+    "bc1q",
+    "cure ",
+]
+
+
+def _seconds(detector: Detector, text: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        detector.check(text)
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def test_time_per_character_is_bounded_at_the_cap(rules: RuleSet) -> None:
+    """Every hot-path pattern is linear: 10x the text costs about 10x the time, not 100x.
+
+    The ratio allowed (30) is generous for a noisy machine; a quadratic pattern gives ~100.
+    """
+    detector = Detector(rules)
+    for unit in HOSTILE_UNITS:
+        long = (unit * (MAX_INPUT_CHARS // len(unit) + 1))[:MAX_INPUT_CHARS]
+        short = long[: MAX_INPUT_CHARS // 10]
+        detector.check(long)  # warm caches
+        ratio = _seconds(detector, long) / max(_seconds(detector, short), 1e-6)
+        assert ratio < 30, (unit, ratio)

@@ -149,6 +149,14 @@ async def test_guild_rules_learned_from_moderators(app: App, service: Moderation
     )
     await service.add_rule(
         GUILD,
+        "trusted_domain",
+        "example.org",
+        moderator_id=9,
+        permissions=MODS,
+        flag_id=outcome.flag.id,
+    )
+    await service.add_rule(
+        GUILD,
         "trusted_phrase",
         "check out my channel",
         moderator_id=9,
@@ -210,9 +218,9 @@ def test_scan_jsonl_with_labels(tmp_path: Path, detector: object) -> None:
 
     out = io.StringIO()
     metrics = run_scan(path, detector, threshold=3.0, split="dev", out=out, progress=False)  # type: ignore[arg-type]
-    assert metrics is not None and (metrics.tp, metrics.fp, metrics.fn, metrics.tn) == (1, 0, 1, 1)
-    assert metrics.precision == 1.0 and metrics.recall == 0.5
-    assert "FLAG a" in out.getvalue() and "recall 0.500" in out.getvalue()
+    assert metrics is not None and (metrics.tp, metrics.fp, metrics.fn, metrics.tn) == (2, 0, 0, 1)
+    assert metrics.precision == 1.0 and metrics.recall == 1.0
+    assert "FLAG a" in out.getvalue() and "recall 1.000" in out.getvalue()
     out = io.StringIO()
     run_scan(path, detector, threshold=3.0, as_json=True, out=out, progress=False)  # type: ignore[arg-type]
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -259,11 +267,17 @@ def test_scan_discord_export(tmp_path: Path, detector: object) -> None:
     assert lines[0]["flagged"] and not lines[1]["flagged"] and "label" not in lines[0]
 
 
-def test_scan_bad_file(tmp_path: Path, detector: object) -> None:
+def test_scan_bad_file(
+    tmp_path: Path, detector: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "ok"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(UserError, match="Line 2"):
-        run_scan(path, detector, threshold=3.0, progress=False)  # type: ignore[arg-type]
+    import io
+
+    out = io.StringIO()
+    run_scan(path, detector, threshold=3.0, progress=False, out=out)  # type: ignore[arg-type]
+    assert "skipped bad.jsonl line 2: not JSON" in capsys.readouterr().err
+    assert "0 of 1 messages" in out.getvalue() and "1 malformed rows" in out.getvalue()
     with pytest.raises(UserError, match="no file"):
         run_scan(tmp_path / "missing.jsonl", detector, threshold=3.0, progress=False)  # type: ignore[arg-type]
 
@@ -284,3 +298,25 @@ async def test_config_lists_add_rules(app: App, service: ModerationService) -> N
         )
         is None
     )
+
+
+async def test_obfuscated_domain_is_offered_and_then_always_flagged(
+    app: App, service: ModerationService
+) -> None:
+    """Issue 10 item 10: the rebuilt domain is stored beside the text as written."""
+    text = "My legs work again thanks to the herbal formula from ww w. msherbs. c om"
+    outcome = await service.check_message(facts(text, 31), author_name="x")
+    assert outcome is not None and outcome.flag.domains == ["msherbs.com"]
+    await service.add_rule(
+        GUILD,
+        "flag_domain",
+        outcome.flag.domains[0],
+        moderator_id=5,
+        permissions=MODS,
+        flag_id=outcome.flag.id,
+    )
+    verdict = service.detector.check(
+        MessageFacts(text="see ww w. msherbs. c om", guild_id=GUILD),
+        await service.guild_rules(GUILD),
+    )
+    assert any(r.label == "domain this server always flags" for r in verdict.reasons)
