@@ -92,15 +92,21 @@ class App:
         return self.services[name]
 
     async def start(self) -> None:
-        await self.db.open()
+        """Open and migrate the database, then start every feature. On any failure, or a
+        cancellation (SIGTERM during start-up), everything opened so far is closed again, and
+        a problem with the database file becomes one sentence (cause and fix)."""
         try:
+            await self.db.open()
             await self.db.migrate()
             for feature in self.features:
                 if feature.start is not None:
                     await feature.start(self)
-        except BaseException:
+        except BaseException as exc:
             await self.db.close()
-            raise
+            friendly = self.db.explain(exc)
+            if friendly is None:
+                raise
+            raise friendly from None
         self._started = True
 
     async def close(self) -> None:

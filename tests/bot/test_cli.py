@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(
-    *args: str, tmp_path: Path, stdin: str = "", **env: str
+    *args: str, tmp_path: Path, stdin: str = "", timeout: float = 120, **env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MSBOT_")}
     environment |= {
@@ -26,7 +26,7 @@ def run_cli(
         text=True,
         cwd=tmp_path,  # no .env there
         env=environment,
-        timeout=120,
+        timeout=timeout,
     )
 
 
