@@ -145,7 +145,9 @@ class Database:
         try:
             await asyncio.wait_for(self._write_lock.acquire(), drain_seconds)
         except TimeoutError:
-            log.warning("Writes still running after %.0f s; closing the database anyway", drain_seconds)
+            log.warning(
+                "Writes still running after %.0f s; closing the database anyway", drain_seconds
+            )
             locked = False
         else:
             locked = True

@@ -66,7 +66,9 @@ def explain(path: Path, exc: BaseException) -> DatabaseUnavailableError | None:
             "or move the file away to start with an empty database."
         )
     if code in _NOT_WRITABLE:
-        return DatabaseUnavailableError(f"{where} cannot be opened for writing ({detail}): {writable_fix}.")
+        return DatabaseUnavailableError(
+            f"{where} cannot be opened for writing ({detail}): {writable_fix}."
+        )
     if code in _FULL:
         return DatabaseUnavailableError(
             f"the disk holding {where} is full: free some space, then start the bot again."

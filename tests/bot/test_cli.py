@@ -38,6 +38,27 @@ def test_run_without_token_explains_in_one_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"MSBOT_TOKEN": "MTIz.abc\ndef.ghi"}, "line break"),
+        (
+            {"MSBOT_TOKEN": "MTIz.abc.def", "MSBOT_DATABASE_PATH": "/proc/nope/x.db"},
+            "MSBOT_DATABASE_PATH",
+        ),
+    ],
+    ids=["token with a line break", "unwritable database path"],
+)
+def test_run_start_up_failure_is_one_sentence_before_contacting_discord(
+    tmp_path: Path, env: dict[str, str], words: str
+) -> None:
+    result = run_cli("run", tmp_path=tmp_path, timeout=60, **env)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert words in line
+
+
 def test_bad_setting_stops_start_up_without_traceback(tmp_path: Path) -> None:
     result = run_cli("console", tmp_path=tmp_path, MSBOT_LOG_LEVEL="chatty")
     assert result.returncode == 2

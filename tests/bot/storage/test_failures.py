@@ -84,7 +84,10 @@ def test_read_only_folder_is_one_sentence(tmp_path: Path) -> None:
     folder.chmod(0o555)
     try:
         result = run_cli(
-            "migrate", tmp_path=tmp_path, timeout=60, MSBOT_DATABASE_PATH=str(folder / "bot.sqlite3")
+            "migrate",
+            tmp_path=tmp_path,
+            timeout=60,
+            MSBOT_DATABASE_PATH=str(folder / "bot.sqlite3"),
         )
     finally:
         folder.chmod(0o755)
