@@ -50,11 +50,14 @@ class GuildConfigService:
     async def get(self, guild_id: int, name: str) -> Any:
         key = self.key(name)
         values = await self._load(guild_id)
-        return values.get(key.name, key.default)
+        return key.stored(values[key.name]) if key.name in values else key.default
 
     async def all(self, guild_id: int) -> dict[str, Any]:
         values = await self._load(guild_id)
-        return {key.name: values.get(key.name, key.default) for key in self.keys}
+        return {
+            key.name: key.stored(values[key.name]) if key.name in values else key.default
+            for key in self.keys
+        }
 
     async def set(self, guild_id: int, name: str, raw: str, *, actor_id: int | None = None) -> Any:
         key = self.key(name)

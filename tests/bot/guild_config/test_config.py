@@ -93,3 +93,39 @@ async def test_show_groups_by_feature_title(demo_app: App) -> None:
 def test_declaring_twice_is_a_programming_error(demo_app: App) -> None:
     with pytest.raises(ValueError):
         demo_app.config.declare(KEYS[0])
+
+
+# -- strict numbers (issue "Hardening", item 6) --------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("threshold", "nan"),
+        ("threshold", "inf"),
+        ("threshold", "1e1"),
+        ("threshold", "٤"),
+        ("rest_days", "²"),
+        ("rest_days", "9" * 5000),
+        ("review_channel", "9" * 21),
+        ("review_channel", "<#" + "٣" * 18 + ">"),
+    ],
+)
+async def test_hostile_numbers_are_refused_and_change_nothing(
+    demo_app: App, name: str, raw: str
+) -> None:
+    before = await demo_app.config.all(7)
+    with pytest.raises(UserError):
+        await demo_app.config.set(7, name, raw)
+    assert await demo_app.config.all(7) == before
+
+
+async def test_a_nan_stored_by_an_older_version_reads_as_the_default(demo_app: App) -> None:
+    await demo_app.db.execute_write(
+        "INSERT INTO guild_config (guild_id, key, value) VALUES (7, 'threshold', 'NaN')"
+    )
+    assert await demo_app.config.get(7, "threshold") == 3.0
+    assert (await demo_app.config.all(7))["threshold"] == 3.0
+
+
+def test_a_number_option_needs_a_range() -> None:
+    with pytest.raises(ValueError, match="explicit range"):
+        ConfigKey("open_ended", ConfigKind.INT, 1, "No range", "demo")
