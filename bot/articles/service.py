@@ -14,6 +14,7 @@ from bot.articles.ratings import RatingService
 from bot.articles.search import PreparedQuery, Vocabulary, fuzzy_titles, prepare
 from bot.errors import NotFoundError, UserError
 from bot.numbers import parse_id, valid_id
+from bot.storage import Generation, Stamp
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -99,16 +100,21 @@ class ArticleService:
         self.ratings = RatingService(app, self)
         self._catalog: _Catalog | None = None
         self._catalog_lock = asyncio.Lock()
+        # Bumped by every import here; also follows imports by another process (the CLI).
+        self._generation = Generation(app.db)
+        self._catalog_stamp: Stamp | None = None
 
     # -- catalogue cache ------------------------------------------------------------------
     def invalidate(self) -> None:
-        self._catalog = None
+        self._generation.bump()
 
     async def catalog(self) -> _Catalog:
-        if self._catalog is not None:
+        stamp = await self._generation.stamp()
+        if self._catalog is not None and self._catalog_stamp == stamp:
             return self._catalog
         async with self._catalog_lock:
-            if self._catalog is None:
+            stamp = await self._generation.stamp()  # taken before reading the rows
+            if self._catalog is None or self._catalog_stamp != stamp:
                 rows = await self.db.fetchall(
                     "SELECT id, slug, title, summary, body, takeaways, tags FROM articles "
                     "WHERE removed_at IS NULL"
@@ -133,6 +139,7 @@ class ArticleService:
                     tags=dict(sorted(tags.items())),
                     vocabulary=vocabulary,
                 )
+                self._catalog_stamp = stamp
         assert self._catalog is not None
         return self._catalog
 

@@ -296,3 +296,63 @@ async def test_empty_articles_folder_is_warned_about(
     async with App(library_settings):
         pass
     assert any("has no .md files" in r.getMessage() for r in caplog.records)
+
+
+async def test_articles_imported_by_the_cli_are_seen_by_the_running_bot(
+    empty_app: App, library_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue "Hardening", item 4: the catalogue (autocomplete, exact names) follows an import
+    made by another process while the bot runs."""
+    import asyncio
+
+    import bot.storage.database
+    from tests.bot.test_cli import run_cli
+
+    monkeypatch.setattr(bot.storage.database, "EXTERNAL_CHECK_SECONDS", 0.0)
+    svc = service(empty_app)
+    assert await svc.autocomplete("") == []  # the catalogue is built (and cached) now
+    path = tmp_path / "from-the-cli.md"
+    path.write_text(article_text("from-the-cli", "Imported elsewhere"), encoding="utf-8")
+    result = await asyncio.to_thread(
+        run_cli,
+        "articles",
+        "import",
+        str(path),
+        tmp_path=tmp_path,
+        MSBOT_DATABASE_PATH=str(library_settings.database_path),
+        MSBOT_ARTICLES_DIR=str(library_settings.articles_dir),
+    )
+    assert result.returncode == 0, result.stderr
+    assert await svc.autocomplete("") == [("Imported elsewhere", "from-the-cli")]
+    assert (await svc.resolve("imported elsewhere")).slug == "from-the-cli"
+
+
+async def test_an_import_racing_a_catalogue_build_never_leaves_it_stale(
+    empty_app: App,
+    write_article: Callable[..., Path],
+    library_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    svc = service(empty_app)
+    real_fetchall = empty_app.db.fetchall
+    fetched, proceed = asyncio.Event(), asyncio.Event()
+
+    async def slow_fetchall(sql: str, params: object = ()) -> object:
+        rows = await real_fetchall(sql, params)  # type: ignore[arg-type]
+        if "FROM articles WHERE removed_at IS NULL" in sql:
+            fetched.set()
+            await proceed.wait()
+        return rows
+
+    svc.invalidate()
+    monkeypatch.setattr(empty_app.db, "fetchall", slow_fetchall)
+    building = asyncio.create_task(svc.catalog())  # reads the library before the import
+    await fetched.wait()
+    monkeypatch.setattr(empty_app.db, "fetchall", real_fetchall)
+    write_article("late.md", article_text("late", "Arrived during the build"))
+    await import_folder(svc, library_settings.articles_dir)
+    proceed.set()
+    await building
+    assert ("Arrived during the build", "late") in await svc.autocomplete("")
