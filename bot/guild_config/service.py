@@ -83,7 +83,9 @@ class GuildConfigService:
                     "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET "
                     "value = excluded.value, updated_by = excluded.updated_by, "
                     "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-                    (guild_id, key.name, json.dumps(value), actor_id),
+                    # ensure_ascii=False: text reaches the storage edge as text (a lone
+                    # surrogate is replaced there), not as a \ud800 escape that comes back.
+                    (guild_id, key.name, json.dumps(value, ensure_ascii=False), actor_id),
                 )
         finally:
             self._generation.bump()
