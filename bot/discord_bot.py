@@ -178,7 +178,7 @@ class MSBot(commands.AutoShardedBot):
             ) from None
         except discord.HTTPException as exc:
             raise ConfigurationError(
-                f"Discord failed to register the slash commands (HTTP {exc.status}): wait a "
+                f"Discord could not register the slash commands (HTTP {exc.status}): wait a "
                 "minute and start the bot again."
             ) from None
 

@@ -337,7 +337,7 @@ def test_views_module_is_not_loaded_as_an_extension() -> None:
 
 
 async def test_resolve_menu_rechecks_the_permission_at_click_time(app: App, cog: Articles) -> None:
-    article = await _svc(app).resolve("fatigue")
+    article = await _svc(app).resolve("fatigue-and-weakness")
     item = await _svc(app).ratings.add_feedback(article.id, 5, 1, 1, "Too vague")
     assert item is not None
     editor = make_member(8, permissions=admin_permissions())
