@@ -27,12 +27,9 @@ from bot.__main__ import main
 from bot.app import App, Feature
 from bot.discord_bot import MSBot, run_bot
 from bot.settings import Settings
+from tests.cogs.test_moderation import RAW_GUILD_ID, REVIEW_ID, SCAM, Gateway
 
 TOKEN = "MTIz.fake.token"
-GUILD_ID = 424_242_424_242_424_242
-GENERAL_ID = 555_000_000_000_000_002
-REVIEW_ID = 555_000_000_000_000_001
-SCAM = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
 
 
 @pytest.fixture
@@ -169,62 +166,17 @@ async def test_sigterm_stops_taking_events_from_the_gateway(
     shard.disconnect.assert_awaited_once()
 
 
-def _guild(state: Any) -> discord.Guild:
-    everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": "3072"}
-    channels = [
-        {"id": str(cid), "type": 0, "name": name, "position": i, "permission_overwrites": []}
-        for i, (cid, name) in enumerate(((GENERAL_ID, "general"), (REVIEW_ID, "mod-review")))
-    ]
-    guild = discord.Guild(
-        data={
-            "id": str(GUILD_ID),
-            "name": "MS friends",
-            "owner_id": "1",
-            "roles": [everyone],
-            "channels": channels,
-            "member_count": 3,
-        },  # type: ignore[typeddict-item]
-        state=state,
-    )
-    state._add_guild(guild)
-    return guild
-
-
-def _message(content: str) -> dict[str, Any]:
-    return {
-        "id": "999000000000000001",
-        "channel_id": str(GENERAL_ID),
-        "guild_id": str(GUILD_ID),
-        "author": {
-            "id": "525252525252525252",
-            "username": "stranger",
-            "discriminator": "0",
-            "avatar": None,
-        },
-        "member": {"roles": [], "joined_at": "2026-11-20T00:00:00+00:00", "flags": 0},
-        "content": content,
-        "timestamp": "2026-11-23T11:00:00.000000+00:00",
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "type": 0,
-    }
-
-
 @pytest.mark.usefixtures("offline_discord")
 async def test_sigterm_during_a_card_post_keeps_the_card_id(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = App(settings)
     await app.start()
-    await app.config.set(GUILD_ID, "moderation_review_channel", str(REVIEW_ID))
+    await app.config.set(RAW_GUILD_ID, "moderation_review_channel", str(REVIEW_ID))
     msbot = await _serve_until_closed(app, monkeypatch)
-    _guild(msbot._connection)
+    gateway = Gateway(app)  # a real guild and discord.py's own parsing of the message
+    gateway.state.parse_message_create(gateway.message_data(SCAM, edited=False))  # type: ignore[arg-type]
+    [(event, (message,))] = gateway.events
     posting = asyncio.Event()
     card = MagicMock(spec=discord.Message)
     card.id = 778_000_000_000_000_001
@@ -235,7 +187,7 @@ async def test_sigterm_during_a_card_post_keeps_the_card_id(
         return card
 
     monkeypatch.setattr(discord.TextChannel, "send", slow_send)
-    msbot._connection.parse_message_create(_message(SCAM))  # type: ignore[arg-type]
+    msbot.dispatch(event, message)  # runs the real cogs' listeners, as the gateway would
     await posting.wait()
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(msbot.test_run_task, 20)  # type: ignore[attr-defined]
@@ -247,28 +199,38 @@ async def test_sigterm_during_a_card_post_keeps_the_card_id(
 
 
 # -- start-up failures: one sentence, exit 2 -------------------------------------------------------
+def _http_error(kind: type[discord.HTTPException], status: int, code: int) -> discord.HTTPException:
+    return kind(MagicMock(status=status, reason="refused"), {"code": code, "message": "refused"})
+
+
+@pytest.mark.parametrize(
+    ("refusal", "env", "words"),
+    [
+        (
+            app_commands.CommandSyncFailure(_http_error(discord.HTTPException, 400, 50035), []),
+            {},
+            "refused the slash command",
+        ),
+        (
+            _http_error(discord.Forbidden, 403, 50001),
+            {"MSBOT_DEV_GUILD_ID": "123456789012345678"},
+            "applications.commands' scope",
+        ),
+    ],
+    ids=["invalid command definitions", "no access to the development server"],
+)
 @pytest.mark.usefixtures("offline_discord")
 def test_failed_command_sync_is_one_sentence(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    refusal: Exception,
+    env: dict[str, str],
+    words: str,
 ) -> None:
-    response = MagicMock(status=400, reason="Bad Request")
-    error = discord.HTTPException(response, {"code": 50035, "message": "Invalid Form Body"})
-    failure = app_commands.CommandSyncFailure(error, [])
-    monkeypatch.setattr(app_commands.CommandTree, "sync", AsyncMock(side_effect=failure))
-    assert _run_main(monkeypatch, tmp_path) == 2
+    monkeypatch.setattr(app_commands.CommandTree, "sync", AsyncMock(side_effect=refusal))
+    assert _run_main(monkeypatch, tmp_path, **env) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     [line] = err.strip().splitlines()
-    assert "refused the slash command" in line
-
-
-@pytest.mark.usefixtures("offline_discord")
-def test_dev_guild_without_access_is_one_sentence(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    response = MagicMock(status=403, reason="Forbidden")
-    forbidden = discord.Forbidden(response, {"code": 50001, "message": "Missing Access"})
-    monkeypatch.setattr(app_commands.CommandTree, "sync", AsyncMock(side_effect=forbidden))
-    assert _run_main(monkeypatch, tmp_path, MSBOT_DEV_GUILD_ID="123456789012345678") == 2
-    [line] = capsys.readouterr().err.strip().splitlines()
-    assert "applications.commands" in line and "123456789012345678" in line
+    assert words in line
