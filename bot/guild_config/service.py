@@ -50,21 +50,23 @@ class GuildConfigService:
         rows = await self._db.fetchall(
             "SELECT key, value FROM guild_config WHERE guild_id = ?", (guild_id,)
         )
-        values = {row["key"]: json.loads(row["value"]) for row in rows}
+        values = {}
+        for row in rows:
+            key = self._keys.get(row["key"])
+            value = json.loads(row["value"])
+            # Checked once here, not on every read: the cache holds only usable values.
+            values[row["key"]] = key.stored(value) if key is not None else value
         self._cache[guild_id] = (stamp, values)
         return values
 
     async def get(self, guild_id: int, name: str) -> Any:
         key = self.key(name)
         values = await self._load(guild_id)
-        return key.stored(values[key.name]) if key.name in values else key.default
+        return values.get(key.name, key.default)
 
     async def all(self, guild_id: int) -> dict[str, Any]:
         values = await self._load(guild_id)
-        return {
-            key.name: key.stored(values[key.name]) if key.name in values else key.default
-            for key in self.keys
-        }
+        return {key.name: values.get(key.name, key.default) for key in self.keys}
 
     async def set(self, guild_id: int, name: str, raw: str, *, actor_id: int | None = None) -> Any:
         key = self.key(name)
