@@ -309,24 +309,8 @@ async def _best_time(entry: Entry, app: App, text: str, rounds: int = 5) -> floa
     return best
 
 
-#: Quadratic in the detector's normaliser until issue 10 item 8 (the detector engineer) lands;
-#: strict, so the marker must go once it does.
-_PENDING_ITEM_8 = pytest.mark.xfail(
-    strict=True, reason="issue 10 item 8 (detector): linear normalise; drop once merged"
-)
-_DETECTOR_ENTRY_POINTS = ("message scan (on_message)", "Report to moderators", "/moderation check")
-
-
-def _growth_cases() -> list[Any]:
-    cases = []
-    for name in TEXT_ENTRY_POINTS:
-        for pattern in GROWTH_PATTERNS:
-            pending = name in _DETECTOR_ENTRY_POINTS and pattern == "at signs"
-            cases.append(pytest.param(name, pattern, marks=[_PENDING_ITEM_8] if pending else []))
-    return cases
-
-
-@pytest.mark.parametrize(("name", "pattern"), _growth_cases())
+@pytest.mark.parametrize("pattern", list(GROWTH_PATTERNS))
+@pytest.mark.parametrize("name", list(TEXT_ENTRY_POINTS))
 async def test_time_grows_linearly_with_length(app: App, name: str, pattern: str) -> None:
     entry = TEXT_ENTRY_POINTS[name]
     unit = GROWTH_PATTERNS[pattern]
@@ -367,11 +351,6 @@ row_fields = st.fixed_dictionaries(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 12 (detector): the scan CLI validates each row; drop this marker "
-    "once that is merged",
-)
 @FUZZ
 @given(
     rows=st.lists(st.one_of(row_fields, hostile, json_values), max_size=5),
