@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.app import App, discover_features
-from bot.errors import ConfigurationError
+from bot.errors import ConfigurationError, UserError
 from bot.privacy.logs import protect_logs
 from bot.settings import Settings, load_settings
 from bot.storage import DatabaseTooNewError
@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(handler(args, settings))
     except (ConfigurationError, DatabaseTooNewError) as exc:
         print(f"error: {getattr(exc, 'message', str(exc))}", file=sys.stderr)
+        return 2
+    except UserError as exc:  # a CLI argument the user can fix (a backup path, a file to import)
+        print(f"error: {exc.message}", file=sys.stderr)
         return 2
     except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)

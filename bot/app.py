@@ -8,6 +8,7 @@ The Discord bot (``bot.discord_bot``) and the CLI build one
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -83,6 +84,11 @@ class App:
         for feature in self.features:
             feature.register(self)
         self._started = False
+        self._closing: asyncio.Task[None] | None = None
+
+    @property
+    def is_started(self) -> bool:
+        return self._started
 
     @property
     def feature_titles(self) -> dict[str, str]:
@@ -92,18 +98,32 @@ class App:
         return self.services[name]
 
     async def start(self) -> None:
-        await self.db.open()
+        """Open and migrate the database, then start every feature. On any failure, or a
+        cancellation (SIGTERM during start-up), everything opened so far is closed again, and
+        a problem with the database file becomes one sentence (cause and fix)."""
         try:
+            await self.db.open()
             await self.db.migrate()
             for feature in self.features:
                 if feature.start is not None:
                     await feature.start(self)
-        except BaseException:
+        except BaseException as exc:
             await self.db.close()
-            raise
+            friendly = self.db.explain(exc)
+            if friendly is None:
+                raise
+            raise friendly from None
         self._started = True
 
     async def close(self) -> None:
+        """Stop the features, then close the database once its writes are done. Safe to call
+        twice or concurrently (a signal handler and the main task may both close): every
+        caller waits for the one close in progress."""
+        if self._closing is None or (self._closing.done() and self.db.is_open):
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         if self._started:
             for feature in reversed(self.features):
                 if feature.stop is not None:

@@ -19,16 +19,22 @@ from typing import Any
 
 import aiohttp
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
 from bot.app import App
 from bot.errors import ConfigurationError
 from bot.settings import CONSOLE_HINT
+from bot.text import clean_text
 
 log = logging.getLogger(__name__)
 
 COMMAND_HASH_KEY = "app_command_hash"
+#: After SIGTERM: how long event handlers already running may take to finish.
+SHUTDOWN_GRACE_SECONDS = 5.0
+#: Names discord.py gives the tasks that run event listeners, slash commands, buttons, modals.
+HANDLER_TASK_PREFIXES = ("discord.py: ", "CommandTree-invoker", "discord-ui-")
 
 
 def build_intents() -> discord.Intents:
@@ -60,6 +66,36 @@ def setup_logging(level: str) -> None:
     discord.VoiceClient.warn_dave = False
 
 
+# -- lone surrogates, at the edge ---------------------------------------------------------------
+def _clean_decoded(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _clean_decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_decoded(item) for item in value]
+    return value
+
+
+def install_text_guard() -> None:
+    """Every JSON document discord.py decodes (gateway events, interactions, HTTP answers)
+    leaves with its lone surrogates replaced, so member text reaches the cogs and the core as
+    valid Unicode: it can be compared, stored and sent back. A surrogate can only come from a
+    ``\\ud800``-style escape, so documents without one are returned untouched."""
+    decode = discord.utils._from_json
+    if getattr(decode, "cleans_surrogates", False):
+        return
+
+    def from_json(text: str) -> object:
+        data = decode(text)
+        if isinstance(text, str) and ("\\ud" in text or "\\uD" in text):
+            return _clean_decoded(data)
+        return data
+
+    from_json.cleans_surrogates = True  # type: ignore[attr-defined]
+    discord.utils._from_json = from_json
+
+
 class MSBot(commands.AutoShardedBot):
     def __init__(self, app: App, **options: Any) -> None:
         # ``options`` are discord.py's documented Client options (the local Discord shortens
@@ -74,12 +110,19 @@ class MSBot(commands.AutoShardedBot):
             **options,
         )
         self.app = app
+        #: True once start-up is over (database, cogs, command sync): from then on a shutdown
+        #: request drains gracefully; before, it cancels the start-up.
+        self.serving = False
+        self.shutdown_requested = False
+        install_text_guard()
 
     async def setup_hook(self) -> None:
-        await self.app.start()
+        if not self.app.is_started:
+            await self.app.start()
         for extension in discover_cogs():
             await self.load_extension(extension)
         await self.sync_commands()
+        self.serving = True
 
     def command_payload_hash(self) -> str:
         payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
@@ -92,7 +135,7 @@ class MSBot(commands.AutoShardedBot):
         if dev_guild_id is not None:
             guild = discord.Object(id=dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            synced = await self._sync(guild)
             log.info("Synced %d commands to development guild %s", len(synced), dev_guild_id)
             return "guild"
         digest = self.command_payload_hash()
@@ -102,7 +145,7 @@ class MSBot(commands.AutoShardedBot):
         if stored == digest:
             log.info("Application commands unchanged; skipping global sync")
             return "unchanged"
-        synced = await self.tree.sync()
+        synced = await self._sync(None)
         await self.app.db.execute_write(
             "INSERT INTO bot_meta (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -111,28 +154,98 @@ class MSBot(commands.AutoShardedBot):
         log.info("Synced %d global commands", len(synced))
         return "global"
 
+    async def _sync(self, guild: discord.abc.Snowflake | None) -> list[app_commands.AppCommand]:
+        """``tree.sync``, with Discord's refusals turned into one sentence for the admin."""
+        try:
+            return await (self.tree.sync(guild=guild) if guild else self.tree.sync())
+        except app_commands.CommandSyncFailure as exc:
+            detail = " ".join(str(exc).split())[:300]
+            raise ConfigurationError(
+                f"Discord refused the slash command definitions ({detail}): this is a bug in "
+                "the bot's commands, so report it with this message; an older version of the "
+                "bot will still start."
+            ) from None
+        except discord.Forbidden:
+            where = (
+                f"the development server MSBOT_DEV_GUILD_ID={guild.id}"
+                if guild is not None
+                else "this application"
+            )
+            raise ConfigurationError(
+                f"Discord would not let the bot register slash commands for {where}: invite "
+                "the bot with the 'applications.commands' scope (or unset MSBOT_DEV_GUILD_ID), "
+                "then start again."
+            ) from None
+        except discord.HTTPException as exc:
+            raise ConfigurationError(
+                f"Discord could not register the slash commands (HTTP {exc.status}): wait a "
+                "minute and start the bot again."
+            ) from None
+
     async def on_ready(self) -> None:
         log.info("Connected as %s to %d guilds", self.user, len(self.guilds))
+
+    # -- shutdown --------------------------------------------------------------------------
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop taking events, let the handlers already running finish (at most ``grace``
+        seconds, with Discord still reachable so their answers and card posts go out), then
+        close: cogs, the gateway, HTTP, and last the core, which drains its writes."""
+        for shard in list(self.shards.values()):
+            with contextlib.suppress(Exception):
+                await shard.disconnect()
+        running = _handler_tasks()
+        if running:
+            log.info("Letting %d running handlers finish", len(running))
+            _, late = await asyncio.wait(running, timeout=grace)
+            if late:
+                log.warning("%d handlers still running after %.0f s; closing", len(late), grace)
+        await self.close()
 
     async def close(self) -> None:
         try:
             await super().close()
         finally:
-            if self.app.db.is_open:
-                await self.app.close()
+            was_open = self.app.db.is_open
+            await self.app.close()  # waits for a close already in progress
+            if was_open:
                 log.info("Database closed cleanly")
 
 
+def _handler_tasks() -> set[asyncio.Task[object]]:
+    current = asyncio.current_task()
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if task is not current
+        and not task.done()
+        and task.get_name().startswith(HANDLER_TASK_PREFIXES)
+    }
+
+
 async def run_bot(app: App, token: str) -> None:
-    """Connect and serve until closed; start-up failures become one clear sentence."""
+    """Connect and serve until closed; start-up failures become one clear sentence.
+
+    The core starts first, so a local problem (the database file, a setting) is reported
+    before Discord is contacted. SIGINT/SIGTERM during start-up cancels it (everything opened
+    is closed again); afterwards they shut down gracefully. Either way this returns normally.
+    """
     bot = MSBot(app)
     loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
+            loop.add_signal_handler(sig, _request_close, bot, sig, main)
+            installed.append(sig)
     try:
         async with bot:
+            await app.start()
             await bot.start(token)
+    except asyncio.CancelledError:
+        if not bot.shutdown_requested or main is None:
+            raise
+        main.uncancel()  # the cancellation was ours, and it is handled
+        log.info("Stopped during start-up")
     except discord.LoginFailure:
         raise ConfigurationError(
             "Discord refused the token in MSBOT_TOKEN: reset it on the Bot page of the Developer "
@@ -148,8 +261,18 @@ async def run_bot(app: App, token: str) -> None:
             f"Could not reach Discord ({type(exc).__name__}): check the internet connection "
             f"and try again. {CONSOLE_HINT}"
         ) from None
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
-def _request_close(bot: MSBot, sig: signal.Signals) -> None:
+def _request_close(bot: MSBot, sig: signal.Signals, main: asyncio.Task[object] | None) -> None:
+    if bot.shutdown_requested:
+        return
+    bot.shutdown_requested = True
     log.info("Received %s; shutting down", sig.name)
-    asyncio.ensure_future(bot.close())  # noqa: RUF006 - the loop ends when close completes
+    if not bot.serving and main is not None:
+        main.cancel()  # still starting: stop at the next await; App.start closes what it opened
+        return
+    # The main task ends when the gateway connection closes at the end of shutdown().
+    asyncio.ensure_future(bot.shutdown())  # noqa: RUF006

@@ -5,6 +5,7 @@ Per-guild options (channels, thresholds) live in ``bot.guild_config`` instead.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 ENV_PREFIX = "MSBOT_"
 CONSOLE_HINT = "To try the bot without Discord, run `make console` (python -m bot console)."
+#: A Discord bot token is three base64url parts joined by dots; nothing else ever belongs in it.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 
 
 class Settings(BaseSettings):
@@ -79,12 +82,22 @@ class Settings(BaseSettings):
         return value
 
     def require_token(self) -> str:
+        """The token, checked for shape: a line break or a space inside it (a bad copy and
+        paste) would otherwise surface as an HTTP header error deep inside aiohttp."""
         if self.token is None:
             raise ConfigurationError(
                 f"{ENV_PREFIX}TOKEN is not set: put your bot token in .env "
                 f"(copy .env.example) or the environment. {CONSOLE_HINT}"
             )
-        return self.token.get_secret_value()
+        token = self.token.get_secret_value().strip()
+        if not _TOKEN_SHAPE.fullmatch(token):
+            # Never echo the token, not even part of it: it is a secret.
+            raise ConfigurationError(
+                f"{ENV_PREFIX}TOKEN contains a line break, a space or another character a "
+                "Discord token never has: copy the token again from the Bot page of the "
+                "Developer Portal and paste it on one line in .env."
+            )
+        return token
 
 
 def load_settings(**overrides: object) -> Settings:

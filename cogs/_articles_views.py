@@ -6,7 +6,9 @@ module from being loaded as an extension.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -15,7 +17,7 @@ from bot.articles import render
 from bot.articles.feature import FEEDBACK_CHANNEL_KEY, service_of
 from bot.articles.models import Article
 from bot.articles.ratings import EDITOR_PERMISSION, MAX_FEEDBACK, Feedback, RatingOutcome
-from bot.articles.service import ArticleService
+from bot.articles.service import ArticleService, ArticleSuggestions, Suggestion
 from bot.replies import Reply, Tone
 from cogs._errors import handle_interaction_error
 from cogs._permissions import require_here
@@ -36,7 +38,7 @@ def star_label(stars: int) -> str:
 # -- persistent buttons (work on messages posted before a restart) -----------------------------
 class RateButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"article:rate:(?P<article_id>\d+):(?P<stars>[1-5])",
+    template=r"article:rate:(?P<article_id>[0-9]{1,19}):(?P<stars>[1-5])",
 ):
     def __init__(self, article_id: int, stars: int, row: int = 1) -> None:
         super().__init__(
@@ -71,7 +73,8 @@ class RateButton(
 
 
 class OpenButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"article:open:(?P<article_id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"article:open:(?P<article_id>[0-9]{1,19})",
 ):
     def __init__(self, article_id: int) -> None:
         super().__init__(
@@ -245,6 +248,67 @@ async def share_article(interaction: discord.Interaction, article: Article) -> N
     await interaction.response.send_message(
         embed=reply_to_embed(reply), view=public_view(article), allowed_mentions=NO_MENTIONS
     )
+
+
+# -- "Did you mean ...?" -------------------------------------------------------------------------
+#: What the member asked to do with the article they named (show, share, rate with the stars).
+ArticleAction = Callable[[discord.Interaction, Article], Awaitable[None]]
+
+
+class DidYouMeanView(OwnerOnlyView):
+    """One button per close article; pressing one does what the member asked, on that one.
+    Buttons, not typing: nothing is shown or rated until the member picks."""
+
+    def __init__(self, owner_id: int, suggestions: list[Suggestion], act: ArticleAction) -> None:
+        super().__init__(owner_id)
+        self.act = act
+        self.suggestions = suggestions
+        for suggestion in suggestions:
+            button: discord.ui.Button[DidYouMeanView] = discord.ui.Button(
+                label=_clip(suggestion.title, 80), style=discord.ButtonStyle.primary
+            )
+            button.callback = functools.partial(self._pick, suggestion.id)  # type: ignore[method-assign]
+            self.add_item(button)
+
+    async def _pick(self, article_id: int, interaction: discord.Interaction) -> None:
+        article = await service_for(interaction).get(article_id)
+        self.stop()
+        await self.act(interaction, article)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def with_named_article(
+    interaction: discord.Interaction, name: str, act: ArticleAction
+) -> None:
+    """Run ``act`` on the article named exactly; otherwise ask "Did you mean ...?" with buttons."""
+    try:
+        article = await service_for(interaction).resolve(name)
+    except ArticleSuggestions as suggestions:
+        view = DidYouMeanView(interaction.user.id, suggestions.suggestions, act)
+        await respond(
+            interaction,
+            Reply(body=suggestions.message + " Pick one below."),
+            view=view,
+            private=True,
+        )
+        return
+    await act(interaction, article)
+
+
+async def rate_article(
+    interaction: discord.Interaction, article: Article, stars: int, feedback: str | None
+) -> None:
+    """Record the rating, then the feedback (or open the form for a low rating)."""
+    service = service_for(interaction)
+    outcome = await service.ratings.rate(article.id, interaction.user.id, stars)
+    if feedback is None and outcome.asks_feedback:
+        await interaction.response.send_modal(FeedbackModal(outcome))
+        return
+    saved = await save_feedback(interaction, outcome, feedback)
+    await respond(interaction, render.rating_reply(outcome, feedback_saved=saved))
 
 
 class SearchView(OwnerOnlyView):

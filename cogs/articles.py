@@ -13,16 +13,16 @@ from bot.articles import render
 from bot.articles.ratings import EDITOR_PERMISSION, clean_feedback
 from bot.replies import Reply, Tone
 from cogs._articles_views import (
-    FeedbackModal,
     FeedbackResolveView,
     ListView,
     OpenButton,
     RateButton,
     SearchView,
-    save_feedback,
+    rate_article,
     service_for,
     share_article,
     show_article,
+    with_named_article,
 )
 from cogs._permissions import require_here
 from cogs._ui import respond
@@ -77,13 +77,13 @@ class Articles(
     @app_commands.describe(article="Start typing a title or a tag")
     @app_commands.autocomplete(article=article_choices)
     async def show(self, interaction: discord.Interaction, article: str) -> None:
-        await show_article(interaction, await service_for(interaction).resolve(article))
+        await with_named_article(interaction, article, show_article)
 
     @app_commands.command(name="share", description="Post an article for everyone in this channel")
     @app_commands.describe(article="Start typing a title or a tag")
     @app_commands.autocomplete(article=article_choices)
     async def share(self, interaction: discord.Interaction, article: str) -> None:
-        await share_article(interaction, await service_for(interaction).resolve(article))
+        await with_named_article(interaction, article, share_article)
 
     @app_commands.command(name="list", description="Browse all articles, or those with a tag")
     @app_commands.describe(tag="Only articles with this tag")
@@ -111,15 +111,12 @@ class Articles(
         stars: app_commands.Range[int, 1, 5],
         feedback: str | None = None,
     ) -> None:
-        service = service_for(interaction)
-        found = await service.resolve(article)
         clean_feedback(feedback)  # a too-long text is refused before anything is recorded
-        outcome = await service.ratings.rate(found.id, interaction.user.id, stars)
-        if feedback is None and outcome.asks_feedback:
-            await interaction.response.send_modal(FeedbackModal(outcome))
-            return
-        saved = await save_feedback(interaction, outcome, feedback)
-        await respond(interaction, render.rating_reply(outcome, feedback_saved=saved))
+        await with_named_article(
+            interaction,
+            article,
+            lambda chosen, found: rate_article(chosen, found, stars, feedback),
+        )
 
     @app_commands.command(
         name="feedback", description="Editors: list and resolve article feedback (Manage Messages)"

@@ -53,16 +53,37 @@ def register(app: App) -> None:
 _FEED_TASK = "articles_feed_task"
 
 
+#: Folders already warned about in this process: `migrate`, `backup` and the bot all start
+#: the App, and a missing folder is worth one warning, not one per start.
+_WARNED_FOLDERS: set[Path] = set()
+
+
+def _warn_once(folder: Path, problem: str) -> None:
+    if folder in _WARNED_FOLDERS:
+        return
+    _WARNED_FOLDERS.add(folder)
+    log.warning(
+        "Articles folder %s %s, so the library has no shipped articles: set "
+        "MSBOT_ARTICLES_DIR to the folder of .md articles (see .env.example).",
+        folder,
+        problem,
+    )
+
+
 async def start(app: App) -> None:
     service = service_of(app)
     folder = app.settings.articles_dir
     if folder.is_dir():
+        # Each file imports on its own: a bad one is reported (name, line, reason) and
+        # never stops start-up, so `run`, `console`, `migrate` and `backup` all go on.
         report = await import_folder(service, folder)
         log.info("Articles from %s. %s", folder, report.summary())
         for name, reason in report.failures:
             log.warning("Article %s was not imported: %s", name, reason)
+        if not (report.changed or report.unchanged or report.failures):
+            _warn_once(folder, "has no .md files")
     else:
-        log.warning("Articles folder %s does not exist; no shipped articles", folder)
+        _warn_once(folder, "does not exist")
     await service.catalog()  # warm now, so the first search after a restart is not slow
     url = app.settings.articles_feed_url
     minutes = app.settings.articles_feed_sync_minutes

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from bot.articles.models import (
 )
 from bot.articles.service import ArticleService
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
 #: Origin prefix of articles from the configured articles folder (``settings.articles_dir``).
@@ -76,8 +78,24 @@ def _same_path(a: Path, b: Path) -> bool:
         return False
 
 
-def _markdown_files(folder: Path) -> list[Path] | None:
-    return sorted(folder.rglob("*.md")) if folder.is_dir() else None
+def _markdown_files(path: Path) -> tuple[Path, list[Path]] | None:
+    """(the folder names are relative to, the files to import) for a folder of ``*.md`` files
+    or a single ``.md`` file; ``None`` when ``path`` is neither."""
+    if path.is_dir():
+        return path, sorted(path.rglob("*.md"))
+    if path.is_file() and path.suffix.lower() == ".md":
+        return path.parent, [path]
+    return None
+
+
+def _in_shipped_folder(path: Path, shipped_dir: Path) -> tuple[Path, Path] | None:
+    """(shipped folder, file), both resolved, when the file lives in the shipped folder."""
+    try:
+        folder, file = shipped_dir.resolve(), path.resolve()
+        file.relative_to(folder)
+    except (OSError, ValueError):
+        return None
+    return folder, file
 
 
 def _read_article(path: Path) -> ArticleInput:
@@ -90,7 +108,15 @@ def _read_article(path: Path) -> ArticleInput:
         raise ArticleFormatError("file is not UTF-8 text") from None
     except OSError as exc:
         raise ArticleFormatError(f"could not read the file ({exc.strerror})") from None
-    return parse_markdown(text, default_slug=slugify(path.stem))
+    try:
+        return parse_markdown(text, default_slug=slugify(path.stem))
+    except ArticleFormatError:
+        raise
+    except Exception as exc:
+        # Whatever a file holds, it must not stop the import of the others (nor start-up,
+        # which imports the shipped folder): it is reported like any other bad file.
+        log.warning("Article file %s could not be parsed", path.name, exc_info=True)
+        raise ArticleFormatError(f"the file could not be read ({type(exc).__name__})") from None
 
 
 async def import_folder(
@@ -100,18 +126,28 @@ async def import_folder(
     progress: Progress[Path] = _no_progress,
     prune: bool | None = None,
 ) -> ImportReport:
-    """Import every ``*.md`` under ``folder``. The configured articles folder is the shipped
-    library: articles whose file disappeared from it are taken out (ratings kept)."""
+    """Import every ``*.md`` under ``folder`` (or the one ``.md`` file ``folder`` names). The
+    configured articles folder is the shipped library: articles whose file disappeared from it
+    are taken out (ratings kept). A single file is never a reason to take others out."""
     report = ImportReport()
-    files = await asyncio.to_thread(_markdown_files, folder)
-    if files is None:
-        report.failures.append((str(folder), "is not a folder"))
+    found = await asyncio.to_thread(_markdown_files, folder)
+    if found is None:
+        report.failures.append((str(folder), "is not a folder or a .md file"))
         return report
-    shipped = await asyncio.to_thread(_same_path, folder, service.app.settings.articles_dir)
-    prune = shipped if prune is None else prune
+    base, files = found
+    shipped_dir = service.app.settings.articles_dir
+    if base == folder:
+        shipped = await asyncio.to_thread(_same_path, folder, shipped_dir)
+        prune = shipped if prune is None else prune
+    else:  # one file: keep its shipped origin if it lives in the shipped folder; prune nothing
+        inside = await asyncio.to_thread(_in_shipped_folder, folder, shipped_dir)
+        shipped = inside is not None
+        if inside is not None:
+            base, files = inside[0], [inside[1]]
+        prune = False
     seen: dict[str, str] = {}
     for path in progress(files):
-        name = str(path.relative_to(folder))
+        name = str(path.relative_to(base))
         origin = f"{SHIPPED_ORIGIN}{name}" if shipped else f"file:{path.absolute()}"
         try:
             item = await asyncio.to_thread(_read_article, path)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import frontmatter
 import yaml
 
 #: Shown on every article display (Discord and console). The one place this text lives.
@@ -186,9 +186,17 @@ def _string_list(value: Any, name: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+    if not isinstance(value, list) or not all(_is_scalar_text(v) for v in value):
         raise ArticleFormatError(f"`{name}` must be a list of text lines")
     return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _is_scalar_text(value: Any) -> bool:
+    # YAML reads `title: 1984` as a number: that is still a fine title. A list, a mapping,
+    # yes/no or a date is not text.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def _as_date(value: Any) -> date | None:
@@ -206,35 +214,143 @@ def _as_date(value: Any) -> date | None:
         ) from None
 
 
-def parse_markdown(text: str, *, default_slug: str) -> ArticleInput:
-    """Front matter + Markdown body -> :class:`ArticleInput`, or :class:`ArticleFormatError`."""
+# -- front matter ------------------------------------------------------------------------------
+#: ``---`` on the first line, the YAML, ``---`` on a line of its own, then the Markdown body.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?(?:[ \t]*\r?\n)*-{3,}[ \t]*\r?\n(?P<yaml>.*?)^-{3,}[ \t]*(?:\r?\n|\Z)",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+class _UnreadableValue(yaml.constructor.ConstructorError):
+    """Valid YAML whose value cannot exist, such as the date 2026-02-30."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a value it cannot build (``2026-13-45``, an integer
+    with thousands of digits) is a YAML error with a position, not a bare ``ValueError``."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            shown = str(node.value)[:30] if isinstance(node.value, str) else "this value"
+            problem = (
+                f"`{shown}` is not a real date (write it like 2026-01-31)"
+                if node.tag.endswith(":timestamp")
+                else f"`{shown}` cannot be read as a value; put it in quotes"
+            )
+            raise _UnreadableValue(None, None, problem, node.start_mark) from None
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The parsed ``---`` block of an article file, with where each part sits in the file."""
+
+    meta: dict[str, Any]
+    body: str
+    #: 1-based line of the file where the YAML starts (the line after the first ``---``).
+    first_line: int
+    yaml_text: str
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of a top-level ``key:``, to point the editor at it."""
+        pattern = re.compile(rf"^{re.escape(key)}\s*:", re.MULTILINE)
+        match = pattern.search(self.yaml_text)
+        if match is None:
+            return None
+        return self.first_line + self.yaml_text.count("\n", 0, match.start())
+
+    def error(self, key: str, reason: str) -> ArticleFormatError:
+        line = self.line_of(key)
+        return ArticleFormatError(f"line {line}: {reason}" if line else reason)
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split and parse the front matter. Errors give the line counted from the top of the
+    FILE (PyYAML counts from the start of the YAML it was given)."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        raise ArticleFormatError("no front matter: start the file with a --- block")
+    first_line = text.count("\n", 0, match.start("yaml")) + 1
+    yaml_text = match["yaml"]
     try:
-        post = frontmatter.loads(text)
+        meta = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ArticleFormatError(f"the front matter is not valid YAML{where}") from None
-    meta = post.metadata
-    if not meta:
+        problem = getattr(exc, "problem", None)
+        where = f"line {first_line + mark.line}: " if mark is not None else ""
+        if isinstance(exc, _UnreadableValue):
+            raise ArticleFormatError(f"{where}{problem}") from None
+        why = f": {problem}" if problem else ""
+        raise ArticleFormatError(f"{where}the front matter is not valid YAML{why}") from None
+    except RecursionError:
+        raise ArticleFormatError("the front matter is nested too deeply to read") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ArticleFormatError(
+            f"line {first_line}: the front matter must be `name: value` lines, like `title: ...`"
+        )
+    return FrontMatter(meta, text[match.end() :], first_line, yaml_text)
+
+
+def _text(front: FrontMatter, key: str) -> str:
+    """A text field of the front matter, stripped; "" when absent. Lists, mappings, yes/no
+    and dates are refused: ``title: [a, b]`` must not become the title "['a', 'b']"."""
+    value = front.meta.get(key)
+    if value is None:
+        return ""
+    if not _is_scalar_text(value):
+        kind = {list: "a list", dict: "a group of fields", bool: "yes/no"}.get(
+            type(value), "a special value"
+        )
+        raise front.error(
+            key, f"`{key}` must be text, not {kind}; put it in quotes if it contains [ ] or :"
+        )
+    return str(value).strip()
+
+
+def parse_markdown(text: str, *, default_slug: str) -> ArticleInput:
+    """Front matter + Markdown body -> :class:`ArticleInput`, or :class:`ArticleFormatError`."""
+    front = split_front_matter(text)
+    if not front.meta:
         raise ArticleFormatError("no front matter: start the file with a --- block")
-    title = str(meta.get("title") or "").strip()
+    title = _text(front, "title")
     if not title:
         raise ArticleFormatError("front matter has no `title`")
-    summary = str(meta.get("summary") or "").strip()
+    summary = _text(front, "summary")
     if not summary:
         raise ArticleFormatError("front matter has no `summary`")
-    url = meta.get("url")
-    tags = tuple(
-        dict.fromkeys(t for t in map(normalise_tag, _string_list(meta.get("tags"), "tags")) if t)
-    )
-    return ArticleInput(
-        slug=str(meta.get("slug") or default_slug).strip(),
-        title=title,
-        summary=" ".join(summary.split()),
-        body=unwrap_markdown(post.content),
-        takeaways=_string_list(meta.get("takeaways"), "takeaways"),
-        tags=tags,
-        sources=_string_list(meta.get("sources"), "sources"),
-        last_reviewed=_as_date(meta.get("last_reviewed")),
-        url=str(url).strip() if url else None,
-    ).validate()
+    try:
+        tags = tuple(
+            dict.fromkeys(
+                t for t in map(normalise_tag, _string_list(front.meta.get("tags"), "tags")) if t
+            )
+        )
+        takeaways = _string_list(front.meta.get("takeaways"), "takeaways")
+        sources = _string_list(front.meta.get("sources"), "sources")
+        last_reviewed = _as_date(front.meta.get("last_reviewed"))
+        item = ArticleInput(
+            slug=_text(front, "slug") or default_slug,
+            title=title,
+            summary=" ".join(summary.split()),
+            body=unwrap_markdown(front.body),
+            takeaways=takeaways,
+            tags=tags,
+            sources=sources,
+            last_reviewed=last_reviewed,
+            url=_text(front, "url") or None,
+        ).validate()
+    except ArticleFormatError as exc:
+        key = _KEY_IN_REASON.search(str(exc))
+        if key is None or str(exc).startswith("line "):
+            raise
+        raise front.error(key[1], str(exc)) from None
+    return item
+
+
+#: The field an ArticleInput/field error is about, to add its line number.
+_KEY_IN_REASON = re.compile(r"^`?(slug|title|summary|tags|takeaways|sources|last_reviewed|url)\b")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.articles.models import RatingStats
 from bot.errors import NotFoundError, UserError
+from bot.numbers import valid_id
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
 MAX_FEEDBACK = 1000
 #: Editors list and resolve feedback; checked in the channel where they do it, at every click.
 EDITOR_PERMISSION = "manage_messages"
+_GONE = (
+    "That article has been taken out of the library, so it can't be rated any more. "
+    "Nothing else changed; try /article search for another one."
+)
 #: Ratings at or below this open the "How could we improve this article?" form.
 FEEDBACK_THRESHOLD = 2
 
@@ -63,11 +68,11 @@ class Feedback:
         )
 
 
-def parse_stars(value: str | int) -> int:
-    text = str(value).strip().lower().removesuffix("stars").removesuffix("star").strip()
-    if text.isdigit() and 1 <= int(text) <= 5:
-        return int(text)
-    raise UserError("A rating is a whole number of stars from 1 to 5.")
+def _no_feedback(feedback_id: int) -> str:
+    return (
+        f"There is no feedback #{str(feedback_id)[:20]} in this server. "
+        "Use /article feedback to see the open ones."
+    )
 
 
 def clean_feedback(text: str | None) -> str | None:
@@ -106,6 +111,8 @@ class RatingService:
         member is shown are consistent even with hundreds of members rating at once."""
         if not 1 <= stars <= 5:
             raise UserError("A rating is a whole number of stars from 1 to 5.")
+        if valid_id(article_id) is None:
+            raise NotFoundError(_GONE)
         now = self.app.clock().isoformat()
         async with self.db.write() as conn:
             async with conn.execute(
@@ -113,10 +120,7 @@ class RatingService:
             ) as cursor:
                 article = await cursor.fetchone()
             if article is None or article["removed_at"] is not None:
-                raise NotFoundError(
-                    "That article has been taken out of the library, so it can't be rated "
-                    "any more. Nothing else changed; try /article search for another one."
-                )
+                raise NotFoundError(_GONE)
             async with conn.execute(
                 "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?",
                 (article_id, user_id),
@@ -182,6 +186,8 @@ class RatingService:
     async def resolve_feedback(
         self, guild_id: int | None, feedback_id: int, actor_id: int
     ) -> Feedback:
+        if valid_id(feedback_id) is None:
+            raise NotFoundError(_no_feedback(feedback_id))
         async with self.db.write() as conn:
             async with conn.execute(
                 "SELECT f.*, a.title FROM article_feedback f JOIN articles a "
@@ -190,10 +196,7 @@ class RatingService:
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
-                raise NotFoundError(
-                    f"There is no feedback #{feedback_id} in this server. "
-                    "Use /article feedback to see the open ones."
-                )
+                raise NotFoundError(_no_feedback(feedback_id))
             if row["resolved_at"] is not None:
                 raise UserError(f"Feedback #{feedback_id} was already resolved.")
             await conn.execute(

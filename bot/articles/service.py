@@ -13,6 +13,8 @@ from bot.articles.models import Article, ArticleInput, normalise_tag, split_tags
 from bot.articles.ratings import RatingService
 from bot.articles.search import PreparedQuery, Vocabulary, fuzzy_titles, prepare
 from bot.errors import NotFoundError, UserError
+from bot.numbers import parse_id, valid_id
+from bot.storage import Generation, Stamp
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
 Outcome = Literal["new", "updated", "unchanged", "restored"]
 PAGE_SIZE = 10
 SEARCH_LIMIT = 5
+#: "Did you mean ...?" offers at most this many articles, each a button.
+SUGGESTIONS = 3
+SUGGEST_CUTOFF = 60
+MAX_SUGGEST_QUERY = 200
 #: title, summary, body, tags: a title hit counts ten times a body hit.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
 #: Above this many matching articles, rank on title, summary and tags first (see ``_fts``).
@@ -33,6 +39,7 @@ TOO_GENERAL = (
     "article. Add a word about the topic, for example `fatigue` or `balance`."
 )
 _ARTICLE_FROM = "articles a LEFT JOIN article_rating_stats s ON s.article_id = a.id"
+_NO_LONGER = "That article is no longer in the library. Try /article search to find another one."
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,28 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """An article offered in "Did you mean ...?"."""
+
+    id: int
+    slug: str
+    title: str
+
+
+class ArticleSuggestions(NotFoundError):
+    """No article has exactly that name; ``suggestions`` are the closest ones, for the member
+    to pick (buttons on Discord). The message lists them too, for text-only front ends."""
+
+    def __init__(self, query: str, suggestions: list[Suggestion]) -> None:
+        titles = ", ".join(f"“{s.title}” ({s.slug})" for s in suggestions)
+        super().__init__(
+            f"I couldn't find an article called “{query[:60]}”. Did you mean {titles}?"
+        )
+        self.query = query
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True)
 class _Catalog:
     """Titles, tags and vocabulary of live articles, for autocomplete and typo tolerance."""
 
@@ -71,16 +100,21 @@ class ArticleService:
         self.ratings = RatingService(app, self)
         self._catalog: _Catalog | None = None
         self._catalog_lock = asyncio.Lock()
+        # Bumped by every import here; also follows imports by another process (the CLI).
+        self._generation = Generation(app.db)
+        self._catalog_stamp: Stamp | None = None
 
     # -- catalogue cache ------------------------------------------------------------------
     def invalidate(self) -> None:
-        self._catalog = None
+        self._generation.bump()
 
     async def catalog(self) -> _Catalog:
-        if self._catalog is not None:
+        stamp = await self._generation.stamp()
+        if self._catalog is not None and self._catalog_stamp == stamp:
             return self._catalog
         async with self._catalog_lock:
-            if self._catalog is None:
+            stamp = await self._generation.stamp()  # taken before reading the rows
+            if self._catalog is None or self._catalog_stamp != stamp:
                 rows = await self.db.fetchall(
                     "SELECT id, slug, title, summary, body, takeaways, tags FROM articles "
                     "WHERE removed_at IS NULL"
@@ -105,6 +139,7 @@ class ArticleService:
                     tags=dict(sorted(tags.items())),
                     vocabulary=vocabulary,
                 )
+                self._catalog_stamp = stamp
         assert self._catalog is not None
         return self._catalog
 
@@ -119,9 +154,9 @@ class ArticleService:
             item.title,
             item.summary,
             item.body,
-            json.dumps(list(item.takeaways)),
+            json.dumps(list(item.takeaways), ensure_ascii=False),
             ",".join(item.tags),
-            json.dumps(list(item.sources)),
+            json.dumps(list(item.sources), ensure_ascii=False),
             item.last_reviewed.isoformat() if item.last_reviewed else None,
             item.url,
             origin,
@@ -182,45 +217,68 @@ class ArticleService:
 
     # -- reads ----------------------------------------------------------------------------
     async def get(self, article_id: int, *, include_removed: bool = False) -> Article:
+        if valid_id(article_id) is None:  # past SQLite's range: no such row, not OverflowError
+            raise NotFoundError(_NO_LONGER)
         row = await self.db.fetchone(
             f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id = ?", (article_id,)
         )
         if row is None or (row["removed_at"] is not None and not include_removed):
-            raise NotFoundError(
-                "That article is no longer in the library. Try /article search to find another one."
-            )
+            raise NotFoundError(_NO_LONGER)
         return Article.from_row(row)
 
     async def resolve(self, text: str) -> Article:
-        """Find an article by slug, id (#12), exact title, or a close title/tag match."""
+        """The article the member named exactly: its slug (what an autocomplete choice sends),
+        its title in any case, or its number (``#12``). Never a guess: anything else raises
+        :class:`ArticleSuggestions` ("Did you mean ...?") or :class:`NotFoundError`, so nothing
+        is shown or rated by accident (``/article rate weak 2`` once rated the top hit)."""
         query = " ".join(text.split())
         if not query:
             raise UserError("Tell me which article: type part of its title, e.g. `fatigue`.")
         catalog = await self.catalog()
-        candidate = query.lower()
-        if candidate.lstrip("#").isdigit() and int(candidate.lstrip("#")) in catalog.titles:
-            return await self.get(int(candidate.lstrip("#")))
+        candidate = query.casefold()
+        article_id = parse_id(candidate)
+        if article_id is not None and article_id in catalog.titles:
+            return await self.get(article_id)
         if candidate in catalog.slugs:
             return await self.get(catalog.slugs[candidate])
         for article_id, title in catalog.titles.items():
-            if title.lower() == candidate:
+            if title.casefold() == candidate:
                 return await self.get(article_id)
-        match = process.extractOne(
-            candidate,
-            catalog.titles,
-            scorer=fuzz.WRatio,
-            score_cutoff=85,
-            processor=str.lower,
-        )
-        if match is not None:
-            return await self.get(match[2])
-        results = await self.search(query, limit=1)
-        if results.hits:
-            return await self.get(results.hits[0].id)
+        suggestions = await self.suggest(query)
+        if suggestions:
+            raise ArticleSuggestions(query, suggestions)
         raise NotFoundError(
             f"I couldn't find an article called “{query[:60]}”. "
             "Try /article search or /article list to browse."
         )
+
+    async def suggest(self, query: str, limit: int = SUGGESTIONS) -> list[Suggestion]:
+        """The articles nearest to ``query``: close titles first, then search hits."""
+        catalog = await self.catalog()
+        slug_of = {article_id: slug for slug, article_id in catalog.slugs.items()}
+        # A title is at most 200 characters: a longer query cannot be closer to one, and
+        # fuzzy matching costs length x length, so a 4,000-character paste stays cheap.
+        short = query[:MAX_SUGGEST_QUERY].casefold()
+        ids = [
+            key
+            for _, _, key in process.extract(
+                short,
+                catalog.titles,
+                scorer=fuzz.WRatio,
+                processor=str.casefold,
+                limit=limit,
+                score_cutoff=SUGGEST_CUTOFF,
+            )
+        ]
+        if len(ids) < limit:
+            try:
+                results = await self.search(query[:MAX_SUGGEST_QUERY], limit=limit)
+            except UserError:  # no searchable words: the close titles are all there is
+                results = None
+            if results is not None:
+                ids += [hit.id for hit in results.hits]
+        unique = list(dict.fromkeys(i for i in ids if i in slug_of))[:limit]
+        return [Suggestion(i, slug_of[i], catalog.titles[i]) for i in unique]
 
     async def autocomplete(self, current: str, limit: int = 25) -> list[tuple[str, str]]:
         """(label, slug) pairs matching titles and tags, best first."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from bot.errors import UserError
+from bot.numbers import parse_float, parse_int, valid_id
 
 
 class ConfigKind(StrEnum):
@@ -21,7 +23,7 @@ class ConfigKind(StrEnum):
 
 _TRUE = {"on", "yes", "true", "1", "enable", "enabled"}
 _FALSE = {"off", "no", "false", "0", "disable", "disabled"}
-_CHANNEL_MENTION = re.compile(r"^<#(\d{15,21})>$|^(\d{15,21})$")
+_CHANNEL_MENTION = re.compile(r"^<#([0-9]{15,20})>$|^([0-9]{15,20})$")
 
 
 @dataclass(frozen=True)
@@ -35,16 +37,23 @@ class ConfigKey:
     maximum: float | None = None
     max_length: int = 200
 
+    def __post_init__(self) -> None:
+        if self.kind in (ConfigKind.INT, ConfigKind.FLOAT) and (
+            self.minimum is None or self.maximum is None
+        ):
+            raise ValueError(f"config key {self.name}: a number needs an explicit range")
+
     def parse(self, raw: str) -> Any:
         """Turn typed text into a stored value, or raise a friendly :class:`UserError`."""
         text = raw.strip()
         if self.kind is ConfigKind.CHANNEL:
             match = _CHANNEL_MENTION.match(text)
-            if not match:
+            channel_id = valid_id(int(match[1] or match[2])) if match else None
+            if channel_id is None:
                 raise UserError(
                     f"`{self.name}` needs a channel: pick one from the list or mention it like #channel."
                 )
-            return int(match[1] or match[2])
+            return channel_id
         if self.kind is ConfigKind.BOOL:
             lowered = text.lower()
             if lowered in _TRUE:
@@ -52,19 +61,16 @@ class ConfigKey:
             if lowered in _FALSE:
                 return False
             raise UserError(f"`{self.name}` is on or off: type `on` or `off`.")
-        if self.kind in (ConfigKind.INT, ConfigKind.FLOAT):
-            try:
-                value: float = int(text) if self.kind is ConfigKind.INT else float(text)
-            except ValueError:
-                kind = "a whole number" if self.kind is ConfigKind.INT else "a number"
-                raise UserError(f"`{self.name}` needs {kind}, not `{text[:40]}`.") from None
-            if (self.minimum is not None and value < self.minimum) or (
-                self.maximum is not None and value > self.maximum
-            ):
-                raise UserError(
-                    f"`{self.name}` must be between {self.minimum:g} and {self.maximum:g}."
-                )
-            return value
+        if self.kind is ConfigKind.INT:
+            assert self.minimum is not None and self.maximum is not None  # __post_init__
+            return parse_int(
+                text, what=f"`{self.name}`", minimum=int(self.minimum), maximum=int(self.maximum)
+            )
+        if self.kind is ConfigKind.FLOAT:
+            assert self.minimum is not None and self.maximum is not None
+            return parse_float(
+                text, what=f"`{self.name}`", minimum=self.minimum, maximum=self.maximum
+            )
         if self.kind is ConfigKind.TEXT_LIST:
             items = [item.strip() for item in text.split(",") if item.strip()]
             if any(len(item) > self.max_length for item in items):
@@ -75,6 +81,21 @@ class ConfigKey:
         if not text or len(text) > self.max_length:
             raise UserError(f"`{self.name}` needs text of 1 to {self.max_length} characters.")
         return text
+
+    def stored(self, value: Any) -> Any:
+        """A value read back from the database, or the default when it could not have been
+        set (a NaN threshold written before numbers were parsed strictly flags nothing)."""
+        if self.kind not in (ConfigKind.INT, ConfigKind.FLOAT):
+            return value
+        assert self.minimum is not None and self.maximum is not None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not self.minimum <= value <= self.maximum
+        ):
+            return self.default
+        return value
 
     def display(self, value: Any) -> str:
         if value is None:

@@ -1,4 +1,8 @@
-"""Reading and writing guild options. Reads are cached: ``on_message`` reads them constantly."""
+"""Reading and writing guild options. Reads are cached: ``on_message`` reads them constantly.
+
+The cache is keyed by generation (see ``bot.storage.generation``): a set racing a read cannot
+leave the old value cached, and a change made by another process is seen within a second.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ from bot.errors import UserError
 from bot.guild_config.keys import ConfigKey
 from bot.guild_config.render import show_reply
 from bot.replies import Reply
-from bot.storage import Database
+from bot.storage import Database, Generation, Stamp
 
 
 class GuildConfigService:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._keys: dict[str, ConfigKey] = {}
-        self._cache: dict[int, dict[str, Any]] = {}
+        self._generation = Generation(db)
+        self._cache: dict[int, tuple[Stamp, dict[str, Any]]] = {}
 
     # -- declarations ----------------------------------------------------------------------
     def declare(self, key: ConfigKey) -> ConfigKey:
@@ -38,14 +43,21 @@ class GuildConfigService:
 
     # -- values ----------------------------------------------------------------------------
     async def _load(self, guild_id: int) -> dict[str, Any]:
+        stamp = await self._generation.stamp()  # before reading: see the module docstring
         cached = self._cache.get(guild_id)
-        if cached is None:
-            rows = await self._db.fetchall(
-                "SELECT key, value FROM guild_config WHERE guild_id = ?", (guild_id,)
-            )
-            cached = {row["key"]: json.loads(row["value"]) for row in rows}
-            self._cache[guild_id] = cached
-        return cached
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rows = await self._db.fetchall(
+            "SELECT key, value FROM guild_config WHERE guild_id = ?", (guild_id,)
+        )
+        values = {}
+        for row in rows:
+            key = self._keys.get(row["key"])
+            value = json.loads(row["value"])
+            # Checked once here, not on every read: the cache holds only usable values.
+            values[row["key"]] = key.stored(value) if key is not None else value
+        self._cache[guild_id] = (stamp, values)
+        return values
 
     async def get(self, guild_id: int, name: str) -> Any:
         key = self.key(name)
@@ -66,23 +78,29 @@ class GuildConfigService:
         self, guild_id: int, name: str, value: Any, *, actor_id: int | None = None
     ) -> None:
         key = self.key(name)
-        async with self._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO guild_config (guild_id, key, value, updated_by) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, "
-                "updated_by = excluded.updated_by, "
-                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-                (guild_id, key.name, json.dumps(value), actor_id),
-            )
-        self._cache.pop(guild_id, None)
+        try:
+            async with self._db.write() as conn:
+                await conn.execute(
+                    "INSERT INTO guild_config (guild_id, key, value, updated_by) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET "
+                    "value = excluded.value, updated_by = excluded.updated_by, "
+                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                    # ensure_ascii=False: text reaches the storage edge as text (a lone
+                    # surrogate is replaced there), not as a \ud800 escape that comes back.
+                    (guild_id, key.name, json.dumps(value, ensure_ascii=False), actor_id),
+                )
+        finally:
+            self._generation.bump()
 
     async def reset(self, guild_id: int, name: str) -> None:
         key = self.key(name)
-        async with self._db.write() as conn:
-            await conn.execute(
-                "DELETE FROM guild_config WHERE guild_id = ? AND key = ?", (guild_id, key.name)
-            )
-        self._cache.pop(guild_id, None)
+        try:
+            async with self._db.write() as conn:
+                await conn.execute(
+                    "DELETE FROM guild_config WHERE guild_id = ? AND key = ?", (guild_id, key.name)
+                )
+        finally:
+            self._generation.bump()
 
     # -- rendering -------------------------------------------------------------------------
     async def show(self, guild_id: int, feature_titles: dict[str, str]) -> Reply:

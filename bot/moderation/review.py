@@ -19,6 +19,7 @@ from bot.moderation import privacy_store, review_store, store
 from bot.moderation.authority import ACTIONS, ActionFacts, Standing, decide
 from bot.moderation.render import moderator_label
 from bot.moderation.store import Flag
+from bot.numbers import valid_id
 from bot.permissions import require_permission
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ class ReviewMixin:
 
     # -- decisions -----------------------------------------------------------------------------
     async def flag(self, guild_id: int, flag_id: int) -> Flag:
-        flag = await store.get_flag(self.app.db, flag_id)
+        # An id past SQLite's range cannot exist (and would raise OverflowError when bound).
+        flag = await store.get_flag(self.app.db, flag_id) if valid_id(flag_id) else None
         if flag is None or flag.guild_id != guild_id:
             raise NotFoundError(f"There is no flag #{flag_id} on this server.")
         return flag

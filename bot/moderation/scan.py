@@ -234,6 +234,8 @@ def _parse_json(text: str) -> tuple[Any, str]:
         return None, NESTED_TOO_DEEPLY
     except json.JSONDecodeError:
         return None, "not JSON"
+    except ValueError:  # a number past Python's 4,300-digit conversion limit
+        return None, "a number too long to read"
 
 
 def _jsonl_rows(raw: str, name: str, split: str | None, loaded: Loaded) -> None:

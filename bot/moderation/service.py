@@ -35,6 +35,8 @@ TIMEOUTS: dict[str, timedelta] = {
     "1 day": timedelta(days=1),
     "1 week": timedelta(weeks=1),
 }
+#: /modstats looks back at most this many days (the command's range; the core checks it too).
+MAX_STATS_DAYS = 365
 RULE_LABELS = {
     "trusted_domain": "trusted domain",
     "trusted_phrase": "trusted phrase",
@@ -265,6 +267,8 @@ class ModerationService(ReviewMixin, LearningMixin):
         )
 
     async def stats(self, guild_id: int, days: int = 30) -> Reply:
+        if not 1 <= days <= MAX_STATS_DAYS:  # the command's range, checked in the core too
+            raise UserError(f"Choose from 1 to {MAX_STATS_DAYS} days.")
         since = self.app.clock() - timedelta(days=days)
         counts = await store.status_counts(self.app.db, guild_id, since)
         total = sum(counts.values())

@@ -37,7 +37,7 @@ ACTIVITIES = (
     "other",
 )
 REST_REASONS = ("fatigue", "flare", "appointment", "heat", "other")
-_HHMM = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+_HHMM = re.compile(r"^\s*([0-9]{1,2})[:.h]([0-9]{2})\s*$")  # ASCII digits only
 
 
 # -- validation --------------------------------------------------------------------------

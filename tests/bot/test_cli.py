@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(
-    *args: str, tmp_path: Path, stdin: str = "", **env: str
+    *args: str, tmp_path: Path, stdin: str = "", timeout: float = 120, **env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MSBOT_")}
     environment |= {
@@ -26,7 +26,7 @@ def run_cli(
         text=True,
         cwd=tmp_path,  # no .env there
         env=environment,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -36,6 +36,27 @@ def test_run_without_token_explains_in_one_sentence(tmp_path: Path) -> None:
     assert "MSBOT_TOKEN is not set" in result.stderr
     assert "console" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"MSBOT_TOKEN": "MTIz.abc\ndef.ghi"}, "line break"),
+        (
+            {"MSBOT_TOKEN": "MTIz.abc.def", "MSBOT_DATABASE_PATH": "/proc/nope/x.db"},
+            "MSBOT_DATABASE_PATH",
+        ),
+    ],
+    ids=["token with a line break", "unwritable database path"],
+)
+def test_run_start_up_failure_is_one_sentence_before_contacting_discord(
+    tmp_path: Path, env: dict[str, str], words: str
+) -> None:
+    result = run_cli("run", tmp_path=tmp_path, timeout=60, **env)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert words in line
 
 
 def test_bad_setting_stops_start_up_without_traceback(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ async def test_sigterm_closes_the_bot_and_database(settings: Settings) -> None:
     from bot.discord_bot import _request_close
 
     bot = await _started_bot(settings)
-    _request_close(bot, signal.SIGTERM)
+    _request_close(bot, signal.SIGTERM, None)
     for _ in range(50):
         if not bot.app.db.is_open:
             break

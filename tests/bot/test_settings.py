@@ -64,3 +64,28 @@ def test_env_example_lists_every_setting() -> None:
     example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
     for name in Settings.model_fields:
         assert f"MSBOT_{name.upper()}" in example, name
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "MTIz.abc\ndef.ghi",
+        "MTIz.abc def.ghi",
+        "MTIz.abc\r\n.ghi",
+        "MTIz.abc\x00.ghi",
+        "MTIz.abcé.ghi",
+    ],
+    ids=["line break", "space", "CRLF", "NUL", "accent"],
+)
+def test_token_with_a_line_break_is_one_sentence_without_the_token(token: str) -> None:
+    settings = Settings(token=token, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ConfigurationError) as info:
+        settings.require_token()
+    message = info.value.message
+    assert "MSBOT_TOKEN" in message and "line break" in message
+    assert "\n" not in message and "abc" not in message
+
+
+def test_token_surrounding_whitespace_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSBOT_TOKEN", "  MTIz.abc-def.g_hi\n")
+    assert load_settings(_env_file=None).require_token() == "MTIz.abc-def.g_hi"

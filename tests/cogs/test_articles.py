@@ -12,6 +12,7 @@ from bot.articles import DISCLAIMER, ArticleService
 from bot.articles.render import SHORT_DISCLAIMER
 from cogs._articles_views import (
     ArticleView,
+    DidYouMeanView,
     FeedbackModal,
     FeedbackResolveView,
     ListView,
@@ -167,19 +168,19 @@ async def test_rating_removed_article_is_explained(app: App) -> None:
 
 async def test_share_posts_publicly_with_persistent_buttons(app: App, cog: Articles) -> None:
     interaction = make_interaction(app)
-    await invoke(cog.share, cog, interaction, article="scams")
+    await invoke(cog.share, cog, interaction, article="spotting-miracle-cure-scams")
     [sent] = interaction.sent
     assert not sent.ephemeral and DISCLAIMER in sent.text
     assert all(isinstance(c, RateButton | OpenButton) for c in sent.view.children)
     owner_view = make_interaction(app)
-    await invoke(cog.show, cog, owner_view, article="scams")
+    await invoke(cog.show, cog, owner_view, article="spotting-miracle-cure-scams")
     shared = make_interaction(app, user=owner_view.user)
     await click(owner_view.sent[0].view.share, shared)
     assert not shared.sent[0].ephemeral and "Shared by" in shared.sent[0].text
 
 
 async def test_open_button_sends_private_reader(app: App) -> None:
-    article = await _svc(app).resolve("scams")
+    article = await _svc(app).resolve("spotting-miracle-cure-scams")
     interaction = make_interaction(app)
     await OpenButton(article.id).callback(interaction)
     assert interaction.sent[0].ephemeral and isinstance(interaction.sent[0].view, ArticleView)
@@ -229,23 +230,25 @@ async def test_list_pages_and_top(app: App, cog: Articles) -> None:
 
 async def test_rate_command_with_feedback_and_too_long(app: App, cog: Articles) -> None:
     interaction = make_interaction(app)
-    await invoke(cog.rate, cog, interaction, article="fatigue", stars=2, feedback="x" * 1001)
+    await invoke(
+        cog.rate, cog, interaction, article="fatigue-and-weakness", stars=2, feedback="x" * 1001
+    )
     assert "at most 1000" in interaction.sent[0].content
-    article = await _svc(app).resolve("fatigue")
+    article = await _svc(app).resolve("fatigue-and-weakness")
     assert (await _svc(app).ratings.stats(article.id)).count == 0  # nothing recorded
     ok = make_interaction(app)
-    await invoke(cog.rate, cog, ok, article="fatigue", stars=2, feedback="Add sources")
+    await invoke(cog.rate, cog, ok, article="fatigue-and-weakness", stars=2, feedback="Add sources")
     assert "You rated 2/5" in ok.sent[0].text and "feedback was passed" in ok.sent[0].text
     modal = make_interaction(app, user=make_member(9))
-    await invoke(cog.rate, cog, modal, article="fatigue", stars=1)
+    await invoke(cog.rate, cog, modal, article="fatigue-and-weakness", stars=1)
     assert modal.sent[0].kind == "modal"
     high = make_interaction(app, user=make_member(10))
-    await invoke(cog.rate, cog, high, article="fatigue", stars=5)
+    await invoke(cog.rate, cog, high, article="fatigue-and-weakness", stars=5)
     assert "average 2.7 / 5 from 3 ratings" in high.sent[0].text
 
 
 async def test_feedback_command_needs_manage_messages(app: App, cog: Articles) -> None:
-    article = await _svc(app).resolve("fatigue")
+    article = await _svc(app).resolve("fatigue-and-weakness")
     item = await _svc(app).ratings.add_feedback(article.id, 5, 1, 1, "Too vague")
     assert item is not None
     member = make_interaction(app)
@@ -285,7 +288,7 @@ async def test_feedback_post_failure_keeps_feedback(app: App) -> None:
         Articles(MagicMock()).rate,
         Articles(MagicMock()),
         interaction,
-        article="fatigue",
+        article="fatigue-and-weakness",
         stars=1,
         feedback="Kept even if posting fails",
     )
@@ -334,7 +337,7 @@ def test_views_module_is_not_loaded_as_an_extension() -> None:
 
 
 async def test_resolve_menu_rechecks_the_permission_at_click_time(app: App, cog: Articles) -> None:
-    article = await _svc(app).resolve("fatigue")
+    article = await _svc(app).resolve("fatigue-and-weakness")
     item = await _svc(app).ratings.add_feedback(article.id, 5, 1, 1, "Too vague")
     assert item is not None
     editor = make_member(8, permissions=admin_permissions())
@@ -356,3 +359,74 @@ async def test_feedback_command_respects_a_channel_override(app: App, cog: Artic
     interaction = make_interaction(app, user=editor, channel=channel)
     await invoke(cog.feedback, cog, interaction, resolve=None)
     assert "Manage Messages" in interaction.sent[0].text
+
+
+# -- never act on a guess (issue "Hardening", item 11) ------------------------------------------
+async def _no_ratings(app: App) -> bool:
+    return await app.db.fetchval("SELECT COUNT(*) FROM article_ratings") == 0
+
+
+async def test_rate_on_a_guess_asks_did_you_mean_and_rates_only_the_pick(
+    app: App, cog: Articles
+) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.rate, cog, interaction, article="weak", stars=4, feedback=None)
+    [sent] = interaction.sent
+    assert "Did you mean" in sent.text and sent.ephemeral
+    assert isinstance(sent.view, DidYouMeanView)
+    assert 1 <= len(sent.view.children) <= 3
+    assert await _no_ratings(app)  # nothing rated by guess
+    stranger = make_interaction(app, user=make_member(31337))
+    await click(sent.view.children[0], stranger)
+    assert await _no_ratings(app)  # the buttons belong to the member who asked
+    chosen = make_interaction(app, user=interaction.user)
+    await click(sent.view.children[1], chosen)
+    assert "You rated 4/5" in chosen.sent[0].text
+    rated = await app.db.fetchall("SELECT article_id, stars FROM article_ratings")
+    assert [tuple(r) for r in rated] == [(sent.view.suggestions[1].id, 4)]
+
+
+async def test_low_rating_picked_from_did_you_mean_opens_the_feedback_form(
+    app: App, cog: Articles
+) -> None:
+    interaction = make_interaction(app)
+    await invoke(cog.rate, cog, interaction, article="fatigue", stars=1, feedback=None)
+    view = interaction.sent[0].view
+    chosen = make_interaction(app, user=interaction.user)
+    await click(view.children[0], chosen)
+    assert chosen.sent[0].kind == "modal"
+
+
+@pytest.mark.parametrize("command", ["show", "share"])
+async def test_show_and_share_on_a_guess_offer_buttons(
+    app: App, cog: Articles, command: str
+) -> None:
+    interaction = make_interaction(app)
+    await invoke(getattr(cog, command), cog, interaction, article="mobility aids")
+    [sent] = interaction.sent
+    assert "Did you mean" in sent.text and DISCLAIMER not in sent.text
+    chosen = make_interaction(app, user=interaction.user)
+    await click(sent.view.children[0], chosen)
+    assert DISCLAIMER in chosen.sent[0].text
+    assert chosen.sent[0].ephemeral is (command == "show")
+
+
+@pytest.mark.parametrize(
+    "typed", ["²", "٣", "99999999999999999999", "#" + "9" * 5000, "9" * 5000, "#-1", "#0"]
+)
+async def test_odd_numbers_as_article_names_are_friendly(
+    app: App, cog: Articles, typed: str
+) -> None:
+    """Issue "Hardening", item 6: superscripts, huge and negative ids never crash."""
+    for command, extra in ((cog.show, {}), (cog.rate, {"stars": 3, "feedback": None})):
+        interaction = make_interaction(app)
+        await invoke(command, cog, interaction, article=typed, **extra)
+        assert "went wrong" not in interaction.sent[0].text
+    assert await _no_ratings(app)
+
+
+async def test_article_number_is_exact(app: App, cog: Articles) -> None:
+    article = await _svc(app).resolve("mobility-aids")
+    interaction = make_interaction(app)
+    await invoke(cog.show, cog, interaction, article=f"#{article.id}")
+    assert DISCLAIMER in interaction.sent[0].text

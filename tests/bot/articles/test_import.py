@@ -219,3 +219,140 @@ async def test_feed_from_a_web_address(empty_app: App, tmp_path: Path) -> None:
         server.shutdown()
         server.server_close()
     assert report.new == 2 and len(report.failures) == 1
+
+
+# -- one bad article must never stop anything (issue "Hardening", item 1) ----------------------
+BAD_DATE = "---\ntitle: Bad date\nsummary: S\nlast_reviewed: 2026-13-45\n---\nbody\n"
+
+
+async def test_impossible_date_is_reported_by_name_and_line_and_the_rest_imports(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    write_article("a-good.md", article_text("good", "Good one"))
+    write_article("b-bad-date.md", BAD_DATE)
+    write_article("c-list-title.md", "---\ntitle: [a, b]\nsummary: S\n---\nbody\n")
+    write_article("d-good.md", article_text("also-good", "Also good"))
+    report = await import_folder(service(empty_app), library_settings.articles_dir)
+    assert report.new == 2
+    reasons = dict(report.failures)
+    assert reasons["b-bad-date.md"].startswith("line 4: `2026-13-45` is not a real date")
+    assert reasons["c-list-title.md"].startswith("line 2: `title` must be text")
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["backup", "copy.sqlite3"]])
+def test_a_bad_shipped_article_does_not_stop_migrate_or_backup(
+    tmp_path: Path,
+    write_article: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    write_article("bad.md", BAD_DATE)
+    write_article("good.md", article_text("good", "Good one"))
+    monkeypatch.setenv("MSBOT_DATABASE_PATH", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("MSBOT_ARTICLES_DIR", str(tmp_path / "articles"))
+    assert cli_main(command) == 0
+
+
+async def test_a_single_md_file_imports_and_takes_nothing_out(
+    empty_app: App, write_article: Callable[..., Path], library_settings: Settings
+) -> None:
+    svc = service(empty_app)
+    write_article("one.md", article_text("one", "One"))
+    two = write_article("two.md", article_text("two", "Two"))
+    await import_folder(svc, library_settings.articles_dir)
+    two.write_text(article_text("two", "Two, revised"), encoding="utf-8")
+    report = await import_folder(svc, two)
+    assert (report.updated, report.removed, report.failures) == (1, [], [])
+    assert (await svc.resolve("one")).title == "One"
+    again = await import_folder(svc, library_settings.articles_dir)  # same origin as before
+    assert (again.unchanged, again.updated) == (2, 0)
+
+
+def test_cli_imports_a_single_md_file(
+    tmp_path: Path, write_article: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MSBOT_DATABASE_PATH", str(tmp_path / "cli.sqlite3"))
+    path = write_article("single.md", article_text("single", "Single"))
+    assert cli_main(["articles", "import", str(path)]) == 0
+
+
+async def test_missing_articles_folder_is_warned_about_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        database_path=tmp_path / "x.sqlite3", articles_dir=tmp_path / "nope", _env_file=None
+    )
+    for _ in range(2):  # e.g. `migrate`, then the bot, in one process
+        async with App(settings):
+            pass
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    [warning] = [w for w in warnings if "nope" in w]
+    assert "does not exist" in warning and "MSBOT_ARTICLES_DIR" in warning
+
+
+async def test_empty_articles_folder_is_warned_about(
+    library_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with App(library_settings):
+        pass
+    assert any("has no .md files" in r.getMessage() for r in caplog.records)
+
+
+async def test_articles_imported_by_the_cli_are_seen_by_the_running_bot(
+    empty_app: App, library_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue "Hardening", item 4: the catalogue (autocomplete, exact names) follows an import
+    made by another process while the bot runs."""
+    import asyncio
+
+    import bot.storage.database
+    from tests.bot.test_cli import run_cli
+
+    monkeypatch.setattr(bot.storage.database, "EXTERNAL_CHECK_SECONDS", 0.0)
+    svc = service(empty_app)
+    assert await svc.autocomplete("") == []  # the catalogue is built (and cached) now
+    path = tmp_path / "from-the-cli.md"
+    path.write_text(article_text("from-the-cli", "Imported elsewhere"), encoding="utf-8")
+    result = await asyncio.to_thread(
+        run_cli,
+        "articles",
+        "import",
+        str(path),
+        tmp_path=tmp_path,
+        MSBOT_DATABASE_PATH=str(library_settings.database_path),
+        MSBOT_ARTICLES_DIR=str(library_settings.articles_dir),
+    )
+    assert result.returncode == 0, result.stderr
+    assert await svc.autocomplete("") == [("Imported elsewhere", "from-the-cli")]
+    assert (await svc.resolve("imported elsewhere")).slug == "from-the-cli"
+
+
+async def test_an_import_racing_a_catalogue_build_never_leaves_it_stale(
+    empty_app: App,
+    write_article: Callable[..., Path],
+    library_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    svc = service(empty_app)
+    real_fetchall = empty_app.db.fetchall
+    fetched, proceed = asyncio.Event(), asyncio.Event()
+
+    async def slow_fetchall(sql: str, params: object = ()) -> object:
+        rows = await real_fetchall(sql, params)  # type: ignore[arg-type]
+        if "FROM articles WHERE removed_at IS NULL" in sql:
+            fetched.set()
+            await proceed.wait()
+        return rows
+
+    svc.invalidate()
+    monkeypatch.setattr(empty_app.db, "fetchall", slow_fetchall)
+    building = asyncio.create_task(svc.catalog())  # reads the library before the import
+    await fetched.wait()
+    monkeypatch.setattr(empty_app.db, "fetchall", real_fetchall)
+    write_article("late.md", article_text("late", "Arrived during the build"))
+    await import_folder(svc, library_settings.articles_dir)
+    proceed.set()
+    await building
+    assert ("Arrived during the build", "late") in await svc.autocomplete("")

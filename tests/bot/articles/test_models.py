@@ -92,3 +92,53 @@ def test_shipped_article_front_matter_complete(path: Path) -> None:
     item = parse_markdown(path.read_text(encoding="utf-8"), default_slug=path.stem)
     assert item.slug == path.stem
     assert len(item.body.split()) > 150
+
+
+# -- one bad article must never stop anything (issue "Hardening", item 1) ----------------------
+@pytest.mark.parametrize("day", ["2026-13-45", "2026-02-30"])
+def test_impossible_date_is_a_format_error_with_the_file_line(day: str) -> None:
+    text = f"---\ntitle: T\nsummary: S\nlast_reviewed: {day}\n---\nbody"
+    with pytest.raises(ArticleFormatError, match=rf"^line 4: `{day}` is not a real date"):
+        parse_markdown(text, default_slug="x")
+
+
+def test_yaml_error_line_counts_from_the_top_of_the_file() -> None:
+    # Two blank lines, the --- line, then the bad line is line 5 of the file (line 2 of the YAML).
+    text = "\n\n---\ntitle: T\nsummary: a: b\n---\nbody"
+    with pytest.raises(ArticleFormatError, match=r"^line 5: the front matter is not valid YAML"):
+        parse_markdown(text, default_slug="x")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("[a, b]", "a list"),
+        ("{a: 1}", "a group of fields"),
+        ("yes", "yes/no"),
+        (".nan", "a special value"),
+    ],
+)
+def test_title_must_be_text(value: str, kind: str) -> None:
+    text = f"---\nslug: x\ntitle: {value}\nsummary: S\n---\nbody"
+    with pytest.raises(ArticleFormatError, match=rf"^line 3: `title` must be text, not {kind}"):
+        parse_markdown(text, default_slug="x")
+
+
+def test_a_number_is_still_a_fine_title() -> None:
+    assert parse_markdown("---\ntitle: 1984\nsummary: S\n---\nb", default_slug="x").title == "1984"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5000, "[" * 100_000, "{a: " * 3000, "&a [*a]", "!!python/object:os.system x"],
+    ids=["5000 digits", "deep list", "deep mapping", "alias loop", "python tag"],
+)
+def test_hostile_front_matter_is_a_format_error(value: str) -> None:
+    with pytest.raises(ArticleFormatError):
+        parse_markdown(f"---\ntitle: {value}\nsummary: S\n---\nbody", default_slug="x")
+
+
+def test_field_errors_name_their_line() -> None:
+    text = "---\ntitle: T\nsummary: S\nslug: Bad Slug\nurl: ftp://x\n---\nbody"
+    with pytest.raises(ArticleFormatError, match=r"^line 4: slug 'Bad Slug'"):
+        parse_markdown(text, default_slug="x")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.app import App
 from bot.articles.models import ArticleInput
 from bot.articles.ratings import MAX_FEEDBACK
-from bot.errors import UserError
+from bot.errors import NotFoundError, UserError
 from tests.bot.articles.conftest import service
 
 
@@ -144,3 +144,15 @@ async def test_stats_always_match_a_recount(app: App, steps: list[tuple[int, int
             truth[member] = stars
     stats = await service(app).ratings.stats(article_id)
     assert (stats.count, stats.total) == (len(truth), sum(truth.values()))
+
+
+# -- strict numbers (issue "Hardening", item 6) --------------------------------------------------
+@pytest.mark.parametrize("big", [2**63, 99999999999999999999])
+async def test_ids_past_sqlite_range_are_not_found(app: App, big: int) -> None:
+    svc = service(app)
+    with pytest.raises(NotFoundError):
+        await svc.get(big)
+    with pytest.raises(NotFoundError):
+        await svc.ratings.rate(big, 1, 3)
+    with pytest.raises(NotFoundError):
+        await svc.ratings.resolve_feedback(1, big, 2)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.app import App
 from bot.articles.models import ArticleInput
 from bot.articles.search import MAX_QUERY_WORDS, Vocabulary, prepare
+from bot.articles.service import ArticleSuggestions
 from bot.errors import UserError
 from tests.bot.articles.conftest import service
 
@@ -102,17 +103,34 @@ def test_vocabulary_correction_rules() -> None:
     assert prepared.fts() == '"weakness" "fatigue"'
 
 
-async def test_resolve_by_slug_title_fuzzy_and_unknown(app: App) -> None:
+async def test_resolve_by_slug_title_and_unknown(app: App) -> None:
     svc = service(app)
     assert (await svc.resolve("mobility-aids")).slug == "mobility-aids"
     assert (
-        await svc.resolve("how to spot miracle-cure scams")
+        await svc.resolve("how to SPOT miracle-cure  scams")  # the title, any case and spacing
     ).slug == "spotting-miracle-cure-scams"
-    assert (await svc.resolve("Five minutes on a bad dya")).slug == "five-minutes-on-a-bad-day"
     with pytest.raises(UserError, match="couldn't find"):
         await svc.resolve("qwxzv")
     with pytest.raises(UserError):
         await svc.resolve("  ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Five minutes on a bad dya", "five-minutes-on-a-bad-day"),  # a typo in the title
+        ("weak", "fatigue-and-weakness"),  # a word, not a name
+        ("scams", "spotting-miracle-cure-scams"),
+    ],
+)
+async def test_resolve_never_acts_on_a_guess(app: App, typed: str, expected: str) -> None:
+    """Issue "Hardening", item 11: only an exact slug, title or number is acted on; anything
+    else is "Did you mean ...?" with at most three choices."""
+    with pytest.raises(ArticleSuggestions) as info:
+        await service(app).resolve(typed)
+    slugs = [s.slug for s in info.value.suggestions]
+    assert expected in slugs and len(slugs) <= 3
+    assert "Did you mean" in info.value.message
 
 
 async def test_autocomplete_matches_titles_and_tags(app: App) -> None:

@@ -320,3 +320,21 @@ async def test_obfuscated_domain_is_offered_and_then_always_flagged(
         await service.guild_rules(GUILD),
     )
     assert any(r.label == "domain this server always flags" for r in verdict.reasons)
+
+
+# -- strict numbers (issue "Hardening", item 6) --------------------------------------------------
+@pytest.mark.parametrize("raw", ["nan", "NaN", "inf", "-inf", "1e309"])
+async def test_a_nan_threshold_is_refused_and_scams_are_still_flagged(
+    app: App, service: ModerationService, raw: str
+) -> None:
+    with pytest.raises(UserError):
+        await app.config.set(GUILD, "moderation_threshold", raw)
+    assert await service.check_message(facts(SCAM), author_name="stranger") is not None
+
+
+@pytest.mark.parametrize("flag_id", [2**63, 10**19, 99999999999999999999, 0, -5])
+async def test_flag_ids_past_sqlite_range_are_not_found(
+    service: ModerationService, flag_id: int
+) -> None:
+    with pytest.raises(UserError, match="no flag"):
+        await service.flag(GUILD, flag_id)

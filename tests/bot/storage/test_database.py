@@ -1,10 +1,17 @@
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.storage import Database, DatabaseTooNewError, Migration, load_migrations
+from bot.storage import (
+    Database,
+    DatabaseClosedError,
+    DatabaseTooNewError,
+    Migration,
+    load_migrations,
+)
 
 
 @pytest.fixture
@@ -141,3 +148,118 @@ async def test_backup_is_a_consistent_copy(db: Database, tmp_path: Path) -> None
     await copy.close()
     with pytest.raises(FileExistsError):
         await db.backup(target)
+
+
+# -- cancellation and shutdown (issue "Hardening", item 3) -----------------------------------
+WRITE_STATEMENTS = 4  # BEGIN, two INSERTs, COMMIT
+
+
+async def _two_inserts(db: Database) -> None:
+    async with db.write() as conn:
+        await conn.execute("INSERT INTO t VALUES (1)")
+        await conn.execute("INSERT INTO t VALUES (2)")
+
+
+def _pause_at(db: Database, monkeypatch: pytest.MonkeyPatch, points: set[int]) -> asyncio.Event:
+    """Count the writer's statements; the event is set while the task awaits one in ``points``."""
+    writer = db._writer
+    assert writer is not None
+    real_execute = writer.execute
+    reached = asyncio.Event()
+    calls = 0
+
+    def counting_execute(sql: str, params: object = None):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls in points:
+            reached.set()
+        return real_execute(sql, params)
+
+    monkeypatch.setattr(writer, "execute", counting_execute)
+    return reached
+
+
+@pytest.mark.parametrize("point", range(1, WRITE_STATEMENTS + 1))
+async def test_writer_cancelled_at_any_await_leaves_no_transaction_open(
+    db: Database, monkeypatch: pytest.MonkeyPatch, point: int
+) -> None:
+    await db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
+    with monkeypatch.context() as patch:
+        reached = _pause_at(db, patch, {point})
+        task = asyncio.create_task(_two_inserts(db))
+        await reached.wait()  # the task now awaits statement number `point`
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    # Every later write works (before the fix, a cancel during BEGIN broke them all).
+    await db.execute_write("INSERT INTO t VALUES (9)")
+    rows = sorted(r[0] for r in await db.fetchall("SELECT x FROM t"))
+    # Cancelled before COMMIT: nothing of it stays. Cancelled while COMMIT ran: all of it.
+    assert rows in ([9], [1, 2, 9])
+
+
+async def test_writer_cancelled_again_during_rollback_still_rolls_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
+    with monkeypatch.context() as patch:
+        reached = _pause_at(db, patch, {2, 3})  # the first INSERT, then the ROLLBACK
+        task = asyncio.create_task(_two_inserts(db))
+        await reached.wait()
+        reached.clear()
+        task.cancel()
+        await reached.wait()  # now inside the rollback
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await db.execute_write("INSERT INTO t VALUES (9)")
+    assert [r[0] for r in await db.fetchall("SELECT x FROM t")] == [9]
+
+
+async def test_writers_cancelled_at_random_moments_never_break_later_writes(
+    db: Database,
+) -> None:
+    await db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
+    for steps in range(12):
+        task = asyncio.create_task(_two_inserts(db))
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await db.execute_write("INSERT INTO t VALUES (9)")
+    assert await db.fetchval("SELECT COUNT(*) FROM t WHERE x = 9") == 12
+
+
+async def test_close_lets_the_write_in_progress_finish(tmp_path: Path) -> None:
+    path = tmp_path / "drain.sqlite3"
+    db = Database(path)
+    await db.open()
+    await db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
+    started = asyncio.Event()
+
+    async def slow_write() -> None:
+        async with db.write() as conn:
+            started.set()
+            await asyncio.sleep(0.2)
+            await conn.execute("INSERT INTO t VALUES (1)")
+
+    task = asyncio.create_task(slow_write())
+    await started.wait()
+    await db.close()
+    await task  # finished, no "no active connection"
+    assert not db.is_open
+    with pytest.raises(DatabaseClosedError):
+        await db.execute_write("INSERT INTO t VALUES (2)")
+    with pytest.raises(DatabaseClosedError):
+        await db.fetchall("SELECT 1")
+    again = Database(path)
+    await again.open()
+    assert await again.fetchval("SELECT COUNT(*) FROM t") == 1
+    await again.close()
+
+
+async def test_lone_surrogates_are_stored_replaced(db: Database) -> None:
+    await db.migrate([Migration(1, "t", "CREATE TABLE t (x TEXT)")])
+    await db.execute_write("INSERT INTO t VALUES (?)", ("scam \ud800 text",))
+    assert await db.fetchval("SELECT x FROM t") == "scam \ufffd text"

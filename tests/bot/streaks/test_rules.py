@@ -97,7 +97,9 @@ def test_reminder_in_a_dst_gap_still_fires_that_day() -> None:
     assert rules.local_day(nxt, "Europe/Paris") == date(2026, 3, 29)
 
 
-@pytest.mark.parametrize("raw", ["25:00", "24:00", "12:60", "noon", "7", "", "-1:00"])
+@pytest.mark.parametrize(
+    "raw", ["25:00", "24:00", "12:60", "noon", "7", "", "-1:00", "١٩:٣٠", "²:00", "19:３０"]
+)
 def test_bad_reminder_times_are_refused(raw: str) -> None:
     with pytest.raises(UserError, match="HH:MM"):
         rules.parse_reminder_time(raw)

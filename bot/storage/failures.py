@@ -1,0 +1,86 @@
+"""Turning a database that cannot be used into one sentence for the admin: the cause, then the fix.
+
+A corrupt file, random bytes, a truncated copy, a read-only folder or an impossible path all
+surface as different ``sqlite3`` or ``OSError`` exceptions; the admin needs to know which of a
+few things to do about it, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.errors import ConfigurationError
+
+#: SQLite result codes, grouped by what the admin has to do about them.
+_DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_FORMAT"}
+_NOT_WRITABLE = {"SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH"}
+_FULL = {"SQLITE_FULL"}
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+
+
+class DatabaseUnavailableError(ConfigurationError):
+    """The database file cannot be opened, read or written; ``message`` says why and what to do."""
+
+
+class DatabaseClosedError(RuntimeError):
+    """A read or write arrived after the database was closed (the bot is shutting down)."""
+
+    def __init__(self) -> None:
+        super().__init__("the database is closed: the bot is shutting down")
+
+
+def _code(exc: sqlite3.Error) -> str:
+    # The extended name (SQLITE_READONLY_DBMOVED, ...) starts with the primary one.
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    parts = name.split("_")
+    return "_".join(parts[:2]) if len(parts) > 2 else name
+
+
+def explain(path: Path, exc: BaseException) -> DatabaseUnavailableError | None:
+    """The one-sentence explanation of ``exc`` for the database at ``path``, or ``None`` when
+    ``exc`` is not about the database file (a bug in a statement, a cancellation) and must
+    propagate as is."""
+    where = f"the database file {path}"
+    writable_fix = (
+        f"make sure the folder {path.parent} exists and the user running the bot can write "
+        "to it, or set MSBOT_DATABASE_PATH to a file in a writable folder"
+    )
+    if path.is_dir():
+        return DatabaseUnavailableError(
+            f"MSBOT_DATABASE_PATH ({path}) is a folder, not a file: set it to a file such as "
+            f"{path / 'msbot.sqlite3'}."
+        )
+    if isinstance(exc, DatabaseUnavailableError):
+        return exc
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        return DatabaseUnavailableError(f"{where} cannot be created ({reason}): {writable_fix}.")
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code, detail = _code(exc), str(exc)
+    if code in _DAMAGED:
+        return DatabaseUnavailableError(
+            f"{where} is unreadable ({detail}): stop the bot and restore a backup with "
+            f"`cp YOUR-BACKUP.sqlite3 {path}` (backups come from `python -m bot backup`), "
+            "or move the file away to start with an empty database."
+        )
+    if code in _NOT_WRITABLE:
+        return DatabaseUnavailableError(
+            f"{where} cannot be opened for writing ({detail}): {writable_fix}."
+        )
+    if code in _FULL:
+        return DatabaseUnavailableError(
+            f"the disk holding {where} is full: free some space, then start the bot again."
+        )
+    if code in _BUSY:
+        return DatabaseUnavailableError(
+            f"{where} is locked by another program ({detail}): close the other program "
+            "(another copy of the bot, a database browser), then start again."
+        )
+    if code == "SQLITE_IOERR":
+        return DatabaseUnavailableError(
+            f"{where} could not be read or written ({detail}): check the disk, or restore a "
+            f"backup with `cp YOUR-BACKUP.sqlite3 {path}`."
+        )
+    return None  # SQLITE_ERROR and the like: a bug in a statement, not a problem with the file

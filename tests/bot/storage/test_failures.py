@@ -1,0 +1,142 @@
+"""A database that cannot be used: one sentence naming the cause and the fix, and the process
+exits (issue "Hardening", item 2). Run as a real process with a timeout: before the fix, a
+connection that failed its first PRAGMA kept a worker thread alive and the process hung."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Database, DatabaseUnavailableError
+from bot.storage.failures import explain
+from tests.bot.test_cli import run_cli
+
+
+def _good_database(path: Path) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE filler (x TEXT)")
+    conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(400)])
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(os.urandom(20_000))
+
+
+def _truncated(path: Path) -> None:
+    data = _good_database(path)
+    path.write_bytes(data[: len(data) // 3])
+
+
+def _header_only(path: Path) -> None:
+    data = _good_database(path)
+    path.write_bytes(data[:100])
+
+
+def _corrupt_header(path: Path) -> None:
+    data = bytearray(_good_database(path))
+    data[16:24] = b"\xff" * 8  # page size and format bytes
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage", [_random_bytes, _truncated, _header_only, _corrupt_header], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize("command", [["migrate"], ["backup", "copy.sqlite3"], ["console"]])
+def test_damaged_file_is_one_sentence_and_the_process_exits(
+    tmp_path: Path, damage, command: list[str]
+) -> None:
+    damage(tmp_path / "cli.sqlite3")
+    result = run_cli(*command, tmp_path=tmp_path, stdin="/help\n", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "is unreadable" in line and "restore a backup" in line
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["/proc/nope/x.db", "{tmp}/a-file/x.db", "{tmp}"],
+    ids=["impossible folder", "folder is a file", "path is a folder"],
+)
+def test_unusable_path_is_one_sentence_and_the_process_exits(tmp_path: Path, where: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    path = where.format(tmp=tmp_path)
+    result = run_cli("migrate", tmp_path=tmp_path, timeout=60, MSBOT_DATABASE_PATH=path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "MSBOT_DATABASE_PATH" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder_is_one_sentence(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    _good_database(folder / "bot.sqlite3")
+    folder.chmod(0o555)
+    try:
+        result = run_cli(
+            "migrate",
+            tmp_path=tmp_path,
+            timeout=60,
+            MSBOT_DATABASE_PATH=str(folder / "bot.sqlite3"),
+        )
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "can write to it" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("SQLITE_READONLY", "can write to it"),
+        ("SQLITE_CANTOPEN", "can write to it"),
+        ("SQLITE_READONLY_DBMOVED", "can write to it"),
+        ("SQLITE_NOTADB", "restore a backup"),
+        ("SQLITE_CORRUPT", "restore a backup"),
+        ("SQLITE_FULL", "free some space"),
+        ("SQLITE_BUSY", "locked by another program"),
+        ("SQLITE_IOERR_READ", "check the disk"),
+    ],
+)
+def test_every_kind_of_file_problem_names_its_fix(tmp_path: Path, code: str, words: str) -> None:
+    error = sqlite3.OperationalError("it failed")
+    error.sqlite_errorname = code  # type: ignore[attr-defined]
+    friendly = explain(tmp_path / "bot.sqlite3", error)
+    assert friendly is not None
+    assert words in friendly.message
+
+
+def test_a_bug_in_a_statement_is_not_blamed_on_the_file(tmp_path: Path) -> None:
+    error = sqlite3.OperationalError("no such table: nowhere")
+    error.sqlite_errorname = "SQLITE_ERROR"  # type: ignore[attr-defined]
+    assert explain(tmp_path / "bot.sqlite3", error) is None
+
+
+def _sqlite_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+
+
+@pytest.mark.parametrize("damage", [_random_bytes, _header_only], ids=lambda f: f.__name__)
+async def test_failed_open_leaves_no_connection_behind(tmp_path: Path, damage) -> None:
+    before = set(_sqlite_threads())
+    path = tmp_path / "bad.sqlite3"
+    damage(path)
+    database = Database(path)
+    with pytest.raises(DatabaseUnavailableError, match="is unreadable"):
+        await database.open()
+    assert not database.is_open
+    opened = set(_sqlite_threads()) - before
+    for thread in opened:  # a stopped worker ends at once; a leaked one never does
+        await asyncio.to_thread(thread.join, 5)
+    assert not [t for t in opened if t.is_alive()]
