@@ -27,7 +27,7 @@ from bot.settings import Settings
 from bot.streaks import rules
 from bot.streaks.chart import render_png
 from bot.streaks.feature import streaks_of
-from bot.streaks.reminders import DUE_SQL
+from bot.streaks.store import DUE_SQL
 
 QUICK_MEMBERS = 10_000
 FULL_MEMBERS = 100_000

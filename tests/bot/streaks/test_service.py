@@ -254,7 +254,7 @@ async def test_settings_validate_everything_before_saving(s: Streaks) -> None:
     with pytest.raises(UserError, match="HH:MM"):
         await s.account.update(USER, public=True, reminder="25:00")
     member = await s.core.member(USER)
-    assert member is not None and not member.public and member.reminder_time == "19:00"
+    assert member is not None and not member.public and member.reminder_time == "~19:00"
     await s.account.update(USER, reminder="off")
     member = await s.core.member(USER)
     assert member is not None and member.reminder_time is None and member.next_reminder_at is None
