@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -111,6 +112,7 @@ def draw_requests_from(http: discord.http.HTTPClient, budget: RateBudget) -> Non
     """
     send = http.request
 
+    @functools.wraps(send)
     async def request(route: discord.http.Route, **kwargs: Any) -> Any:
         await budget.acquire()
         try:

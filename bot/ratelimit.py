@@ -19,6 +19,8 @@ from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+#: Rounding slack: a slot 1e-13 short of whole must not wait for a clock too coarse to move.
+_SLACK = 1e-9
 
 
 class RateLimiter:
@@ -60,8 +62,8 @@ class RateLimiter:
                     await self._sleep(self._held_until - now)
                     continue
                 self._refill(now)
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - _SLACK:
+                    self._tokens = max(0.0, self._tokens - 1)
                     self.acquired += 1
                     return
                 await self._sleep((1 - self._tokens) / self.rate)

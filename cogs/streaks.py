@@ -180,7 +180,8 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     # -- commands --------------------------------------------------------------------------
     @app_commands.command(name="join", description="Start tracking your streak (opt-in)")
     @app_commands.describe(
-        zone="Your time zone, like Europe/Paris", reminder="Optional daily reminder, HH:MM"
+        zone="Your time zone, like Europe/Paris",
+        reminder="Optional daily reminder around HH:MM (add 'exactly' for that very minute)",
     )
     @app_commands.autocomplete(zone=zone_autocomplete)
     async def join(
@@ -247,7 +248,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     @app_commands.command(name="settings", description="Show or change your streak settings")
     @app_commands.describe(
         public="Show you on the board and celebrate milestones in the channel",
-        reminder="Daily reminder time HH:MM, or off",
+        reminder="Daily reminder around HH:MM ('19:30 exactly' for that very minute), or off",
         day_end_hour="When your day ends: 0 (midnight) to 4 am",
         zone="Your time zone",
     )

@@ -102,3 +102,38 @@ async def test_due_query_uses_the_index(sapp: App) -> None:
 
     plan = await sapp.db.fetchall("EXPLAIN QUERY PLAN " + DUE_SQL, (0, 10))
     assert any("streak_members_due" in row["detail"] for row in plan)
+
+
+async def test_a_claim_checks_each_members_own_local_day(
+    s: Streaks, sapp: App, clock: MovableClock
+) -> None:
+    # At 20:00 UTC on 2 March it is 10:00 on 3 March in Kiritimati and 08:00 on 2 March at
+    # UTC-12: one claim batch holds reminders for two different local days.
+    await s.core.join(1, GUILD, "Pacific/Kiritimati", "10:00 exactly")
+    await s.core.join(2, GUILD, "Etc/GMT+12", "08:00 exactly")
+    await s.core.join(3, GUILD, "Pacific/Kiritimati", "10:00 exactly")
+    async with sapp.db.write() as conn:
+        await conn.executemany(
+            "INSERT INTO streak_days (user_id, day, checkins) VALUES (?, ?, 1)",
+            [(1, "2026-03-02"), (2, "2026-03-03"), (3, "2026-03-03")],
+        )
+    clock.set(2026, 3, 2, 20, 0)
+    claim = await s.reminders.claim_due()
+    # 1 and 2 moved on some other day, not on the day their reminder is for; 3 did.
+    assert sorted(r.user_id for r in claim.to_send) == [1, 2]
+    assert claim.claimed == 3
+
+
+async def test_around_reminders_fire_at_the_members_own_minute(
+    s: Streaks, clock: MovableClock
+) -> None:
+    from bot.streaks import rules
+
+    await s.core.join(1, GUILD, "Europe/Paris", "19:00")
+    member = await s.core.member(1)
+    assert member is not None and member.reminder_time == "~19:00"
+    own = rules.ReminderTime.from_stored("~19:00").minute_for(1)
+    due = datetime(2026, 3, 2, own.hour - 1, own.minute, tzinfo=UTC)  # Paris is UTC+1
+    assert member.next_reminder_at == int(due.timestamp())
+    clock.now = due
+    assert [r.user_id for r in (await s.reminders.claim_due()).to_send] == [1]
