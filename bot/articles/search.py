@@ -81,8 +81,13 @@ class PreparedQuery:
 
 
 def vocabulary_words(text: str) -> set[str]:
-    """The words of one text worth correcting a typo towards."""
-    return {w for w in words(text) if len(w) >= MIN_FUZZY_LENGTH}
+    """The words of one text worth correcting a typo towards (as :func:`words` splits them;
+    each distinct word is looked at once: this runs for every article imported)."""
+    return {
+        lower
+        for w in set(_WORD.findall(text))
+        if (not w.isdigit() or len(w) < 6) and len(lower := w.lower()) >= MIN_FUZZY_LENGTH
+    }
 
 
 class Vocabulary:

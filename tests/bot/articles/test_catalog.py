@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.app import App
 from bot.articles.models import ArticleInput
-from bot.articles.search import Vocabulary
+from bot.articles.search import MIN_FUZZY_LENGTH, Vocabulary, vocabulary_words, words
 from bot.articles.service import _Catalog
 from bot.errors import NotFoundError
 from tests.bot.articles.conftest import service
@@ -27,11 +27,11 @@ def test_vocabulary_keeps_a_word_while_any_article_uses_it(
     vocabulary = Vocabulary()
     uses: Counter[str] = Counter()
     live: list[set[str]] = []
-    for adding, words in changes:
+    for adding, article_words in changes:
         if adding or not live:
-            vocabulary.add(words)
-            uses.update(words)
-            live.append(words)
+            vocabulary.add(article_words)
+            uses.update(article_words)
+            live.append(article_words)
         else:
             gone = live.pop(0)
             vocabulary.discard(gone)
@@ -39,6 +39,11 @@ def test_vocabulary_keeps_a_word_while_any_article_uses_it(
         expected = {w for w, n in uses.items() if n > 0}
         assert set(vocabulary) == expected and len(vocabulary) == len(expected)
         assert all(w in vocabulary for w in expected)
+
+
+@given(st.text())
+def test_an_articles_vocabulary_is_its_long_words_as_searches_split_them(text: str) -> None:
+    assert vocabulary_words(text) == {w for w in words(text) if len(w) >= MIN_FUZZY_LENGTH}
 
 
 def test_correction_does_not_depend_on_the_order_words_arrived() -> None:
