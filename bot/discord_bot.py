@@ -137,9 +137,12 @@ def retry_after(exc: discord.HTTPException, default: float = 1.0) -> float:
 
 
 class MSBot(commands.AutoShardedBot):
-    def __init__(self, app: App, **options: Any) -> None:
+    def __init__(
+        self, app: App, *, rate_budget: RateBudget | None = None, **options: Any
+    ) -> None:
         # ``options`` are discord.py's documented Client options (the local Discord shortens
-        # ``guild_ready_timeout``); production passes none.
+        # ``guild_ready_timeout``); production passes none. ``rate_budget``: benchmarks pass
+        # one on a simulated clock.
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
@@ -156,7 +159,7 @@ class MSBot(commands.AutoShardedBot):
         self.shutdown_requested = False
         install_text_guard()
         #: Every REST request draws from this; the reminder sender takes a share of it.
-        self.rate_budget = RateBudget(
+        self.rate_budget = rate_budget or RateBudget(
             REQUESTS_PER_SECOND, REQUEST_BURST, headroom=COMMANDS_HEADROOM
         )
         draw_requests_from(self.http, self.rate_budget)

@@ -50,7 +50,9 @@ class RateLimiter:
         self.acquired = 0
 
     def _refill(self, now: float) -> None:
-        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+        # max(): a clock that stepped back must not take slots away.
+        elapsed = max(0.0, now - self._updated)
+        self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
         self._updated = now
 
     async def acquire(self) -> None:

@@ -123,7 +123,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         budget = bot.rate_budget  # type: ignore[attr-defined]
-        self.reminder_share = budget.share("reminders", REMINDER_REQUESTS_PER_SECOND, burst=2)
+        self.reminder_share = budget.share("reminders", REMINDER_REQUESTS_PER_SECOND, burst=4)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)

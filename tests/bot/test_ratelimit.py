@@ -91,6 +91,16 @@ def test_a_shorter_hold_never_shortens_a_longer_one() -> None:
     assert limiter.held
 
 
+async def test_a_clock_that_steps_back_takes_no_slots_away() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(10, burst=1, clock=fake, sleep=fake.sleep)
+    await limiter.acquire()
+    fake.now -= 50  # e.g. a simulated clock restarted
+    started = fake.now
+    await limiter.acquire()
+    assert fake.now - started <= 0.1 + 1e-9  # one slot's wait, not fifty seconds' worth
+
+
 def test_bad_limits_are_refused() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
