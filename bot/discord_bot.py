@@ -137,9 +137,7 @@ def retry_after(exc: discord.HTTPException, default: float = 1.0) -> float:
 
 
 class MSBot(commands.AutoShardedBot):
-    def __init__(
-        self, app: App, *, rate_budget: RateBudget | None = None, **options: Any
-    ) -> None:
+    def __init__(self, app: App, *, rate_budget: RateBudget | None = None, **options: Any) -> None:
         # ``options`` are discord.py's documented Client options (the local Discord shortens
         # ``guild_ready_timeout``); production passes none. ``rate_budget``: benchmarks pass
         # one on a simulated clock.

@@ -122,8 +122,6 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        budget = bot.rate_budget  # type: ignore[attr-defined]
-        self.reminder_share = budget.share("reminders", REMINDER_REQUESTS_PER_SECOND, burst=4)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -150,8 +148,9 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         """Claim and DM every due reminder, concurrently within the reminders' rate share;
         returns DMs sent."""
         s = streaks_of(self.bot.app)  # type: ignore[attr-defined]
-        sender = ReminderSender(s.reminders, DiscordDms(self.bot), self.reminder_share)
-        return (await sender.drain()).sent
+        budget = self.bot.rate_budget  # type: ignore[attr-defined]
+        share = budget.share("reminders", REMINDER_REQUESTS_PER_SECOND, burst=4)
+        return (await ReminderSender(s.reminders, DiscordDms(self.bot), share).drain()).sent
 
     @tasks.loop(minutes=SUMMARY_CHECK_MINUTES)
     async def summary_loop(self) -> None:

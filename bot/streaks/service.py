@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 from bot.replies import Reply, Tone
 from bot.streaks import rules, store, texts
+from bot.streaks.chart import render_png
+from bot.streaks.status import build_status
 from bot.streaks.store import History, Member
 
 if TYPE_CHECKING:
@@ -327,11 +329,6 @@ class StreakService:
         return member, history, self.today(member)
 
     async def status(self, user_id: int, *, image: bool = True) -> Reply:
-        # Imported here, not at start-up: the picture needs matplotlib and numpy (about 0.7 s
-        # and 60 MB), and the status text module imports the picture's layout.
-        from bot.streaks.chart import render_png
-        from bot.streaks.status import build_status
-
         member, history, today = await self.status_data(user_id)
         limit = await self.rest_limit(member.guild_id)
         reply = build_status(history, today, limit, member.join_day)

@@ -65,6 +65,6 @@ def test_the_status_picture_still_draws(tmp_path: Path) -> None:
         from bot.streaks.chart import render_png
         from bot.streaks.store import History
 
-        render_png(History(), date(2026, 3, 2), set()).unlink()
+        render_png(History(), date(2026, 3, 2), set(), date(2026, 1, 5)).unlink()
     """
     assert loaded_after(script, tmp_path) == {"matplotlib", "numpy"}
