@@ -1,5 +1,6 @@
 """A quick start: commands import only what they need (matplotlib and numpy cost about 0.7 s
-and 60 MB, and only the /streak status picture uses them; discord.py only when connecting)."""
+and 60 MB, and only the /streak status picture uses them; discord.py only when connecting; the
+local Discord only for the console)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-HEAVY = ("matplotlib", "numpy", "discord")
+HEAVY = ("matplotlib", "numpy", "discord", "bot.local_discord")
 
 
 def loaded_after(script: str, tmp_path: Path) -> set[str]:
