@@ -9,6 +9,7 @@ Reminder and pinned buttons are DynamicItems (in ``cogs/_streaks_views.py``), re
 from __future__ import annotations
 
 import contextlib
+import logging
 
 import aiohttp
 import discord
@@ -47,6 +48,8 @@ from cogs._ui import (
     reply_to_embed,
     respond,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
 
@@ -138,7 +141,10 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     # -- scheduler -------------------------------------------------------------------------
     @tasks.loop(seconds=60)
     async def reminder_loop(self) -> None:
-        await self.send_due_reminders()
+        try:
+            await self.send_due_reminders()
+        except Exception:  # an error would stop discord.py's loop, and every later reminder
+            log.exception("Sending reminders failed; trying again at the next tick")
 
     @reminder_loop.before_loop
     async def _before_reminders(self) -> None:

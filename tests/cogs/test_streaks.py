@@ -228,6 +228,21 @@ async def test_closed_dms_turn_reminders_off_and_notice_shows_next_time(
     assert "direct messages are closed" in interaction.sent[0].text
 
 
+async def test_a_failed_tick_does_not_stop_the_reminder_loop(
+    sapp: App, s: Streaks, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, channel = dm_bot(sapp)
+    cog = StreakCog(bot)
+    broken = AsyncMock(side_effect=RuntimeError("database is locked"))
+    monkeypatch.setattr(s.reminders, "claim_due", broken)
+    clock.set(2026, 3, 2, 18, 0)
+    await cog.reminder_loop.coro(cog)  # logged, not raised: discord.py keeps the loop running
+    monkeypatch.undo()
+    await cog.reminder_loop.coro(cog)  # the next tick sends it
+    channel.send.assert_awaited_once()
+
+
 def test_discord_errors_map_to_what_the_sender_does() -> None:
     def http_error(cls: type[discord.HTTPException], status: int, **headers: str) -> Any:
         return cls(MagicMock(status=status, headers=headers), "x")
