@@ -446,14 +446,14 @@ def report_drains(runs: list[DrainFigures]) -> None:
 
 
 async def run_reminders(
-    members: int, latencies: list[float], speed: float, runs: int, cold: bool
+    members: int, latencies: list[float], speed: float, runs: int, channels: str
 ) -> None:
     print(
         f"simulated time runs {speed:g}x faster; rate budget and latency in simulated seconds",
         flush=True,
     )
-    cases = [(latency, True) for latency in latencies]
-    if cold:
+    cases = [(latency, True) for latency in latencies] if channels != "unknown" else []
+    if channels != "known":  # the first reminders after an upgrade: two requests each
         cases.append((max(latencies), False))
     for latency, warm in cases:
         results = [await drain_once(members, latency, speed, warm) for _ in range(runs)]
@@ -538,7 +538,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--members", type=int, help="reminders due in the same minute")
     parser.add_argument("--latency", type=float, action="append", help="seconds per request")
     parser.add_argument("--speed", type=float, help="simulated seconds per wall second")
-    parser.add_argument("--cold", action="store_true", help="also: no DM channel known yet")
+    parser.add_argument(
+        "--channels",
+        choices=("known", "unknown", "both"),
+        help="DM channels known (steady state) or not yet (first reminders); --full: both",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", help="library sizes for search")
     parser.add_argument("--runs", type=int, default=1, help="repeat and report medians")
     args = parser.parse_args(argv)
@@ -547,7 +551,8 @@ def main(argv: list[str]) -> None:
     speed = args.speed or (5.0 if args.full else 10.0)
     sizes = args.sizes or list(FULL_SIZES if args.full else QUICK_SIZES)
     if args.part in ("all", "reminders"):
-        asyncio.run(run_reminders(members, latencies, speed, args.runs, args.cold or args.full))
+        channels = args.channels or ("both" if args.full else "known")
+        asyncio.run(run_reminders(members, latencies, speed, args.runs, channels))
     if args.part in ("all", "search"):
         asyncio.run(run_search(sizes, args.runs))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
