@@ -19,14 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from bot.ratelimit import RateLimiter
 from bot.streaks import rules
 from bot.streaks.reminders import CLAIM_BATCH, ClaimResult, DueReminder, ReminderService
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 #: Concurrent sends. At 0.3 s per request, 24 workers could send 80 a second: the rate share,
 #: not the latency, sets the pace.
@@ -37,13 +36,6 @@ BEHIND_AFTER = 120
 BEHIND_LOG_EVERY = 60
 #: Waits before retrying a reminder that failed for a passing reason (seconds); the last repeats.
 RETRY_DELAYS = (2.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
-
-
-async def _whole(write: Awaitable[T]) -> T:
-    """Let a database write finish even if the drain is cancelled meanwhile (the bot stops):
-    cancelling a write half-way must never leave its transaction open. A claim finished this
-    way is lost, like any claimed reminder not yet sent when the bot stops (at most once)."""
-    return await asyncio.shield(write)
 
 
 class DmClosedError(Exception):
@@ -114,7 +106,7 @@ class ReminderSender:
         started = self._clock()
         try:
             while True:
-                claim = await _whole(self.reminders.claim_due(self.batch))
+                claim = await self.reminders.claim_due(self.batch)
                 self.report.claimed += claim.claimed
                 await self._note_progress(claim)
                 await self._store_learnt()
@@ -160,7 +152,7 @@ class ReminderSender:
 
     async def _store_learnt(self) -> None:
         learnt, self._learnt = self._learnt, {}
-        await _whole(self.reminders.remember_dm_channels(learnt))
+        await self.reminders.remember_dm_channels(learnt)
 
     async def _work(self, queue: asyncio.Queue[DueReminder]) -> None:
         while True:
@@ -181,7 +173,7 @@ class ReminderSender:
                 self.report.sent += 1
                 return
             except DmClosedError:
-                await _whole(self.reminders.dms_closed(reminder.user_id))
+                await self.reminders.dms_closed(reminder.user_id)
                 self.report.closed += 1
                 return
             except RetryLaterError as exc:
