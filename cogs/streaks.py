@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 
 import aiohttp
 import discord
@@ -87,24 +88,34 @@ class DiscordDms:
 
     async def open_dm(self, user_id: int) -> int:
         try:
-            channel = await self.bot.create_dm(discord.Object(user_id))
-        except discord.NotFound as exc:  # the account is gone: nobody left to remind
+            with delivery_errors():
+                channel = await self.bot.create_dm(discord.Object(user_id))
+        except UnknownChannelError as exc:  # the account is gone: nobody left to remind
             raise DmClosedError() from exc
-        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise delivery_error(exc) from exc
         return channel.id
 
     async def send(self, channel_id: int, reminder: DueReminder) -> None:
         channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
         embed = reply_to_embed(Reply(title="Daily check-in", body=reminder.text))
-        try:
+        with delivery_errors():
             await channel.send(embed=embed, view=reminder_view(reminder.user_id))
-        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise delivery_error(exc) from exc
 
 
-def delivery_error(exc: BaseException) -> BaseException:
-    """What a failed DM means for the sender: closed, gone, worth retrying, or a real error."""
+@contextlib.contextmanager
+def delivery_errors() -> Iterator[None]:
+    """discord.py's failures as what the sender does about them (an error nothing can fix is
+    raised as it is, and logged by the sender)."""
+    try:
+        yield
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        error = delivery_error(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def delivery_error(exc: BaseException) -> Exception | None:
+    """What a failed DM means: closed, gone, worth retrying, or (None) a real error."""
     if isinstance(exc, discord.Forbidden):
         return DmClosedError()
     if isinstance(exc, discord.NotFound):
@@ -114,10 +125,10 @@ def delivery_error(exc: BaseException) -> BaseException:
     if isinstance(exc, discord.HTTPException):
         if exc.status == 429:
             return RetryLaterError(retry_after(exc))
-        return RetryLaterError() if exc.status >= 500 else exc
+        return RetryLaterError() if exc.status >= 500 else None
     if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
         return RetryLaterError()
-    return exc
+    return None
 
 
 class StreakCog(commands.GroupCog, group_name="streak", group_description="Exercise streaks"):

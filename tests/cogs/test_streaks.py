@@ -228,6 +228,18 @@ async def test_closed_dms_turn_reminders_off_and_notice_shows_next_time(
     assert "direct messages are closed" in interaction.sent[0].text
 
 
+async def test_a_deleted_account_gets_no_more_reminders(
+    sapp: App, s: Streaks, clock: MovableClock
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, channel = dm_bot(sapp)
+    bot.create_dm = AsyncMock(side_effect=discord.NotFound(MagicMock(status=404), "unknown"))
+    clock.set(2026, 3, 2, 18, 0)
+    assert await StreakCog(bot).send_due_reminders() == 0
+    member = await s.core.member(USER)
+    assert member is not None and member.reminder_time is None  # not retried every day
+
+
 async def test_a_failed_tick_does_not_stop_the_reminder_loop(
     sapp: App, s: Streaks, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,7 +267,7 @@ def test_discord_errors_map_to_what_the_sender_does() -> None:
     assert isinstance(delivery_error(discord.RateLimited(7.0)), RetryLaterError)
     assert isinstance(delivery_error(TimeoutError()), RetryLaterError)
     bad_request = http_error(discord.HTTPException, 400)
-    assert delivery_error(bad_request) is bad_request  # a real error: logged, not retried
+    assert delivery_error(bad_request) is None  # a real error: raised as it is, logged
 
 
 async def test_status_sends_picture_with_alt_text_and_cleans_up(sapp: App, s: Streaks) -> None:
