@@ -232,7 +232,7 @@ async def test_a_deleted_account_gets_no_more_reminders(
     sapp: App, s: Streaks, clock: MovableClock
 ) -> None:
     await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
-    bot, channel = dm_bot(sapp)
+    bot, _ = dm_bot(sapp)
     bot.create_dm = AsyncMock(side_effect=discord.NotFound(MagicMock(status=404), "unknown"))
     clock.set(2026, 3, 2, 18, 0)
     assert await StreakCog(bot).send_due_reminders() == 0
