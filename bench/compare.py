@@ -16,8 +16,8 @@ repository changes) and run with this tree's virtualenv. Then, ``--runs`` times,
     python -m bench.compare --ref main --runs 7 --benches
     python -m bench.compare --case "migrate" "-m bot migrate" "" "schema version"
 
-bench/articles.py and bench/scale.py are copied into the ref's tree first, so the same
-benchmark code measures both (their generator draws the same library as before).
+bench/articles.py, bench/scale.py and bench/streaks.py are copied into the ref's tree first, so
+the same benchmark code measures both (their generators draw the same data as before).
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-SHARED_BENCH_FILES = ("articles.py", "scale.py")
+SHARED_BENCH_FILES = ("articles.py", "scale.py", "streaks.py")
 FIGURE = re.compile(
     r"^\s*(?P<name>[^:=]+?)[:\s]+n=\s*\d+\s+p50=\s*(?P<p50>[\d.]+) ms\s+p99=\s*(?P<p99>[\d.]+) ms"
 )
-RATE = re.compile(r"^\s*(?P<name>[^:(]+).*?\((?P<rate>[\d.]+) (?:[a-z]+/s|/s)\)")
+RATE = re.compile(r"^\s*(?P<name>[^:(]+).*?\((?P<rate>[\d.]+) ?(?:[a-z]+)?/s\)")
+#: bench.scale's search table: a header of library sizes, then "kind  p99 (p50)" per size.
+SIZES = re.compile(r"^\s+((?:[\d,]+\s+)+)p99 ")
+CELL = re.compile(r"([\d.]+) \(([\d.]+)\)")
 
 
 @dataclass(frozen=True)
@@ -118,17 +121,26 @@ def measure(case: Case, tree: Path, env: dict[str, str]) -> tuple[float, float]:
 
 
 def run_bench(module_args: list[str], tree: Path, env: dict[str, str]) -> dict[str, list[float]]:
-    output = subprocess.run(
-        [sys.executable, "-m", *module_args],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    result = subprocess.run(
+        [sys.executable, "-m", *module_args], cwd=tree, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:  # say which, and go on with the others
+        print(
+            f"{' '.join(module_args)} failed in {tree}:\n{result.stderr[-2000:]}", file=sys.stderr
+        )
+        return {}
+    output = result.stdout
     figures: dict[str, list[float]] = {}
+    sizes: list[str] = []
     for line in output.splitlines():
-        if match := FIGURE.match(line):
+        if match := SIZES.match(line):
+            sizes = match[1].split()
+        elif sizes and (cells := CELL.findall(line)) and len(cells) == len(sizes):
+            kind = line[: line.index(cells[0][0])].strip()
+            for size, (p99, p50) in zip(sizes, cells, strict=True):
+                figures[f"{kind} at {size}: p50 ms"] = [float(p50)]
+                figures[f"{kind} at {size}: p99 ms"] = [float(p99)]
+        elif match := FIGURE.match(line):
             figures[f"{match['name'].strip()} p50 ms"] = [float(match["p50"])]
             figures[f"{match['name'].strip()} p99 ms"] = [float(match["p99"])]
         elif match := RATE.match(line):
@@ -138,11 +150,11 @@ def run_bench(module_args: list[str], tree: Path, env: dict[str, str]) -> dict[s
 
 def table(title: str, rows: dict[str, dict[str, list[float]]], trees: list[str]) -> None:
     print(f"\n{title}")
-    print(f"  {'':<58}" + "".join(f"{t:>14}" for t in trees) + "     after/before")
+    print(f"  {'':<72}" + "".join(f"{t:>18}" for t in trees) + "  after/before")
     for name, by_tree in rows.items():
         medians = [statistics.median(by_tree[t]) if by_tree.get(t) else float("nan") for t in trees]
         ratio = medians[1] / medians[0] if medians[0] else float("nan")
-        print(f"  {name[:58]:<58}" + "".join(f"{m:>14.2f}" for m in medians) + f"  {ratio:>10.2f}x")
+        print(f"  {name[:72]:<72}" + "".join(f"{m:>18.2f}" for m in medians) + f"  {ratio:>10.2f}x")
 
 
 def main(argv: list[str]) -> None:
