@@ -14,6 +14,7 @@ import re
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import App
@@ -56,10 +57,79 @@ def _report(name: str, seconds: list[float]) -> None:
     )
 
 
-async def run(n_articles: int, n_ratings: int, raters: int) -> None:
-    rng = random.Random(SEED)
+@dataclass(frozen=True)
+class Library:
+    """A generated library's word lists: common words, topic words and the topics."""
+
+    general: list[str]
+    content: list[str]
+    topics: list[list[str]]
+    general_weights: list[float]
+
+
+def make_library(rng: random.Random, n_articles: int) -> Library:
     vocab = _vocabulary(rng)
     weights = [1 / (rank + 1) for rank in range(len(vocab))]
+    # A library has topics: bodies mix common words with their topic's own words,
+    # titles and tags come mostly from the topic.
+    general, content = vocab[:300], vocab[300:]
+    topics = [rng.sample(content, 25) for _ in range(max(20, n_articles // 40))]
+    return Library(general, content, topics, weights[:300])
+
+
+def make_article(library: Library, rng: random.Random, index: int) -> ArticleInput:
+    general, topics = library.general, library.topics
+    topic = rng.choice(topics) + rng.choice(topics)[:10]
+    words = rng.randint(200, 900)
+    body = rng.choices(general, weights=library.general_weights, k=words * 7 // 10)
+    body += rng.choices(topic, k=words * 3 // 10)
+    rng.shuffle(body)
+    title = " ".join(rng.sample(topic, rng.randint(2, 4)) + rng.sample(general[:50], 2))
+    return ArticleInput(
+        slug=f"article-{index}",
+        title=title.capitalize(),
+        summary=" ".join(rng.choices(topic + general[:100], k=rng.randint(15, 30))),
+        body=" ".join(body),
+        tags=tuple(rng.sample(topic[:8], 3)),
+    )
+
+
+async def import_library(
+    service: ArticleService, library: Library, rng: random.Random, n_articles: int
+) -> None:
+    for i in range(n_articles):
+        await service.upsert(make_article(library, rng, i), "bench:")
+
+
+def make_queries(library: Library, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """(content queries, misspelt words, broad queries). A broad query uses the commonest
+    words left after stop words (each matches most of the library): the worst case."""
+    queries = [
+        " ".join(rng.sample(rng.choice(library.topics), rng.randint(1, 3))) for _ in range(400)
+    ]
+    broad = [" ".join(rng.sample(library.general[:60], rng.randint(1, 2))) for _ in range(200)]
+    typos = []
+    for word in rng.sample(library.content, 200):
+        if len(word) > 5:
+            cut = rng.randrange(1, len(word) - 1)
+            typos.append(word[:cut] + word[cut + 1 :])
+    return queries, typos, broad
+
+
+async def time_searches(service: ArticleService, queries: list[str]) -> list[float]:
+    timings = []
+    for query in queries:
+        t = time.perf_counter()
+        # A query of stop words only is answered without searching.
+        with contextlib.suppress(UserError):
+            await service.search(query)
+        timings.append(time.perf_counter() - t)
+    return timings
+
+
+async def run(n_articles: int, n_ratings: int, raters: int) -> None:
+    rng = random.Random(SEED)
+    library = make_library(rng, n_articles)
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "articles"
         empty.mkdir()
@@ -69,28 +139,7 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
         async with App(settings) as app:
             service: ArticleService = app.services["articles"]
             started = time.perf_counter()
-            # A library has topics: bodies mix common words with their topic's own words,
-            # titles and tags come mostly from the topic.
-            general, content = vocab[:300], vocab[300:]
-            topics = [rng.sample(content, 25) for _ in range(max(20, n_articles // 40))]
-            gweights = weights[:300]
-            for i in range(n_articles):
-                topic = rng.choice(topics) + rng.choice(topics)[:10]
-                words = rng.randint(200, 900)
-                body = rng.choices(general, weights=gweights, k=words * 7 // 10)
-                body += rng.choices(topic, k=words * 3 // 10)
-                rng.shuffle(body)
-                title = " ".join(rng.sample(topic, rng.randint(2, 4)) + rng.sample(general[:50], 2))
-                await service.upsert(
-                    ArticleInput(
-                        slug=f"article-{i}",
-                        title=title.capitalize(),
-                        summary=" ".join(rng.choices(topic + general[:100], k=rng.randint(15, 30))),
-                        body=" ".join(body),
-                        tags=tuple(rng.sample(topic[:8], 3)),
-                    ),
-                    "bench:",
-                )
+            await import_library(service, library, rng, n_articles)
             elapsed = time.perf_counter() - started
             print(
                 f"import: {n_articles} articles in {elapsed:.1f} s ({n_articles / elapsed:.0f}/s)"
@@ -118,30 +167,13 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
                 f"catalogue warm-up (titles, tags, vocabulary): {time.perf_counter() - started:.2f} s"
             )
 
-            # Members search for content words; a broad query uses the commonest words left
-            # after stop words (each matches most of the library): the worst case.
-            queries = [
-                " ".join(rng.sample(rng.choice(topics), rng.randint(1, 3))) for _ in range(400)
-            ]
-            broad = [" ".join(rng.sample(general[:60], rng.randint(1, 2))) for _ in range(200)]
-            typos = []
-            for word in rng.sample(content, 200):
-                if len(word) > 5:
-                    cut = rng.randrange(1, len(word) - 1)
-                    typos.append(word[:cut] + word[cut + 1 :])
+            queries, typos, broad = make_queries(library, rng)
             for name, batch in (
                 ("search (1-3 content words)", queries),
                 ("search (one misspelt word)", typos),
                 ("search (broad: words in most articles)", broad),
             ):
-                timings = []
-                for query in batch:
-                    t = time.perf_counter()
-                    # A query of stop words only is answered without searching.
-                    with contextlib.suppress(UserError):
-                        await service.search(query)
-                    timings.append(time.perf_counter() - t)
-                _report(name, timings)
+                _report(name, await time_searches(service, batch))
 
             timings = []
             for _ in range(500):

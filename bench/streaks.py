@@ -27,7 +27,11 @@ from bot.settings import Settings
 from bot.streaks import rules
 from bot.streaks.chart import render_png
 from bot.streaks.feature import streaks_of
-from bot.streaks.reminders import DUE_SQL
+
+try:
+    from bot.streaks.store import DUE_SQL
+except ImportError:  # before the reminder SQL moved to the store (bench.compare runs old refs)
+    from bot.streaks.reminders import DUE_SQL  # type: ignore[attr-defined,no-redef]
 
 QUICK_MEMBERS = 10_000
 FULL_MEMBERS = 100_000
@@ -171,9 +175,11 @@ async def run(members: int, days: int, samples: int, png_samples: int, ticks: in
                 checkin_times.append(time.perf_counter() - t0)
             png_times = []
             for uid in users[:png_samples]:
-                _member, history, today = await s.core.status_data(uid)
+                member, history, today = await s.core.status_data(uid)
                 t0 = time.perf_counter()
-                path = await asyncio.to_thread(render_png, history, today, history.paused(today))
+                path = await asyncio.to_thread(
+                    render_png, history, today, history.paused(today), member.join_day
+                )
                 png_times.append(time.perf_counter() - t0)
                 path.unlink()
 

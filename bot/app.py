@@ -15,6 +15,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import bot
@@ -48,16 +49,13 @@ class Feature:
 
 def discover_features() -> list[Feature]:
     features = []
-    for module in pkgutil.iter_modules(bot.__path__):
-        if not module.ispkg:
-            continue
-        try:
-            feature_module = importlib.import_module(f"bot.{module.name}.feature")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bot.{module.name}.feature":
-                continue
-            raise
-        features.append(feature_module.FEATURE)
+    for package in bot.__path__:
+        for module in pkgutil.iter_modules([package]):
+            # Look for feature.py before importing: a package without one (the local Discord,
+            # storage, the console) is not imported by a command that does not use it.
+            if module.ispkg and (Path(package) / module.name / "feature.py").is_file():
+                feature_module = importlib.import_module(f"bot.{module.name}.feature")
+                features.append(feature_module.FEATURE)
     return sorted(features, key=lambda f: (f.order, f.name))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -25,6 +26,7 @@ from discord.ext import commands
 import cogs
 from bot.app import App
 from bot.errors import ConfigurationError
+from bot.ratelimit import RateBudget
 from bot.settings import CONSOLE_HINT
 from bot.text import clean_text
 
@@ -35,6 +37,12 @@ COMMAND_HASH_KEY = "app_command_hash"
 SHUTDOWN_GRACE_SECONDS = 5.0
 #: Names discord.py gives the tasks that run event listeners, slash commands, buttons, modals.
 HANDLER_TASK_PREFIXES = ("discord.py: ", "CommandTree-invoker", "discord-ui-")
+#: Discord lets a bot make 50 REST requests a second in all; the bot keeps a fifth of that spare
+#: (interaction replies do not count: they are not under the global limit).
+REQUESTS_PER_SECOND = 40
+REQUEST_BURST = 4  # so at most 44 in any one second
+#: Kept free for members' commands whatever background senders (reminders) take.
+COMMANDS_HEADROOM = 8
 
 
 def build_intents() -> discord.Intents:
@@ -96,10 +104,43 @@ def install_text_guard() -> None:
     discord.utils._from_json = from_json
 
 
+def draw_requests_from(http: discord.http.HTTPClient, budget: RateBudget) -> None:
+    """Make every REST request discord.py sends wait for the shared budget first.
+
+    discord.py still honours 429s itself (per route and global, sleeping their retry-after and
+    retrying); one that reaches us anyway holds the whole budget for its retry-after.
+    """
+    send = http.request
+
+    @functools.wraps(send)
+    async def request(route: discord.http.Route, **kwargs: Any) -> Any:
+        await budget.acquire()
+        try:
+            return await send(route, **kwargs)
+        except discord.RateLimited as exc:
+            budget.hold(exc.retry_after)
+            raise
+        except discord.HTTPException as exc:
+            if exc.status == 429:
+                budget.hold(retry_after(exc))
+            raise
+
+    http.request = request  # type: ignore[method-assign]
+
+
+def retry_after(exc: discord.HTTPException, default: float = 1.0) -> float:
+    """The seconds a refused request asks us to wait (from its Retry-After header)."""
+    try:
+        return float(exc.response.headers.get("Retry-After", default))
+    except (AttributeError, TypeError, ValueError):
+        return default
+
+
 class MSBot(commands.AutoShardedBot):
-    def __init__(self, app: App, **options: Any) -> None:
+    def __init__(self, app: App, *, rate_budget: RateBudget | None = None, **options: Any) -> None:
         # ``options`` are discord.py's documented Client options (the local Discord shortens
-        # ``guild_ready_timeout``); production passes none.
+        # ``guild_ready_timeout``); production passes none. ``rate_budget``: benchmarks pass
+        # one on a simulated clock.
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
@@ -115,6 +156,11 @@ class MSBot(commands.AutoShardedBot):
         self.serving = False
         self.shutdown_requested = False
         install_text_guard()
+        #: Every REST request draws from this; the reminder sender takes a share of it.
+        self.rate_budget = rate_budget or RateBudget(
+            REQUESTS_PER_SECOND, REQUEST_BURST, headroom=COMMANDS_HEADROOM
+        )
+        draw_requests_from(self.http, self.rate_budget)
 
     async def setup_hook(self) -> None:
         if not self.app.is_started:

@@ -1,25 +1,35 @@
 """/streak and /checkin: thin Discord front end of ``bot.streaks``.
 
-The reminder scheduler lives here only as a DM send loop: the due query and the atomic claim
-are in the core (``bot.streaks.reminders``). Reminder and pinned buttons are DynamicItems
-(in ``cogs/_streaks_views.py``), registered in ``cog_load``, so they keep working after a restart.
+The reminder scheduler lives here only as a loop and a DM transport: the claim and the
+concurrent, rate-limited sender are in the core (``bot.streaks.reminders`` and ``.delivery``).
+Reminder and pinned buttons are DynamicItems (in ``cogs/_streaks_views.py``), registered in
+``cog_load``, so they keep working after a restart.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.discord_bot import retry_after
 from bot.errors import UserError
 from bot.replies import Reply, Tone
 from bot.streaks import rules
 from bot.streaks.community import PIN_TEXT
-from bot.streaks.feature import Streaks, streaks_of
+from bot.streaks.delivery import (
+    DmClosedError,
+    ReminderSender,
+    RetryLaterError,
+    UnknownChannelError,
+)
+from bot.streaks.feature import streaks_of
+from bot.streaks.reminders import DueReminder
 from cogs._permissions import require_here
 from cogs._streaks_views import (
     DYNAMIC_ITEMS,
@@ -40,13 +50,13 @@ from cogs._ui import (
     respond,
 )
 
-__all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
-
 log = logging.getLogger(__name__)
 
-#: Seconds between two reminder DMs: well under Discord's global 50 requests/second.
-DM_INTERVAL = 0.25
-CLAIM_BATCH = 100
+__all__ = ["CheckinCog", "MovedButton", "RestButton", "SnoozeButton", "StreakCog", "announce"]
+
+#: The reminders' share of the bot's request budget (``bot.discord_bot``): 100,000 reminders
+#: due in one minute all leave within 53 minutes, and the rest of the budget stays free.
+REMINDER_REQUESTS_PER_SECOND = 32
 SUMMARY_CHECK_MINUTES = 60
 
 
@@ -70,6 +80,57 @@ async def reason_autocomplete(
     return [app_commands.Choice(name=r, value=r) for r in rules.REST_REASONS if needle in r]
 
 
+class DiscordDms:
+    """Reminder DMs through discord.py: one request each when the DM channel is known."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def open_dm(self, user_id: int) -> int:
+        try:
+            with delivery_errors():
+                channel = await self.bot.create_dm(discord.Object(user_id))
+        except UnknownChannelError as exc:  # the account is gone: nobody left to remind
+            raise DmClosedError() from exc
+        return channel.id
+
+    async def send(self, channel_id: int, reminder: DueReminder) -> None:
+        channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+        embed = reply_to_embed(Reply(title="Daily check-in", body=reminder.text))
+        with delivery_errors():
+            await channel.send(embed=embed, view=reminder_view(reminder.user_id))
+
+
+@contextlib.contextmanager
+def delivery_errors() -> Iterator[None]:
+    """discord.py's failures as what the sender does about them (an error nothing can fix is
+    raised as it is, and logged by the sender)."""
+    try:
+        yield
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        error = delivery_error(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def delivery_error(exc: BaseException) -> Exception | None:
+    """What a failed DM means: closed, gone, worth retrying, or (None) a real error."""
+    if isinstance(exc, discord.Forbidden):
+        return DmClosedError()
+    if isinstance(exc, discord.NotFound):
+        return UnknownChannelError()
+    if isinstance(exc, discord.RateLimited):
+        return RetryLaterError(exc.retry_after)
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            return RetryLaterError(retry_after(exc))
+        return RetryLaterError() if exc.status >= 500 else None
+    if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
+        return RetryLaterError()
+    return None
+
+
 class StreakCog(commands.GroupCog, group_name="streak", group_description="Exercise streaks"):
     feature = "streaks"
 
@@ -91,36 +152,22 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     # -- scheduler -------------------------------------------------------------------------
     @tasks.loop(seconds=60)
     async def reminder_loop(self) -> None:
-        await self.send_due_reminders()
+        try:
+            await self.send_due_reminders()
+        except Exception:  # an error would stop discord.py's loop, and every later reminder
+            log.exception("Sending reminders failed; trying again at the next tick")
 
     @reminder_loop.before_loop
     async def _before_reminders(self) -> None:
         await self.bot.wait_until_ready()
 
     async def send_due_reminders(self) -> int:
-        """Claim due reminders in batches and DM them at a bounded rate; returns DMs sent."""
+        """Claim and DM every due reminder, concurrently within the reminders' rate share;
+        returns DMs sent."""
         s = streaks_of(self.bot.app)  # type: ignore[attr-defined]
-        sent = 0
-        while True:
-            claim = await s.reminders.claim_due(CLAIM_BATCH)
-            for reminder in claim.to_send:
-                if await self._dm(s, reminder.user_id, reminder.text):
-                    sent += 1
-                await asyncio.sleep(DM_INTERVAL)
-            if claim.claimed < CLAIM_BATCH:
-                return sent
-
-    async def _dm(self, s: Streaks, user_id: int, text: str) -> bool:
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            embed = reply_to_embed(Reply(title="Daily check-in", body=text))
-            await user.send(embed=embed, view=reminder_view(user_id))
-            return True
-        except discord.Forbidden:
-            await s.reminders.dms_closed(user_id)
-        except discord.HTTPException:
-            log.warning("Could not send a reminder to %s", user_id, exc_info=True)
-        return False
+        budget = self.bot.rate_budget  # type: ignore[attr-defined]
+        share = budget.share("reminders", REMINDER_REQUESTS_PER_SECOND, burst=4)
+        return (await ReminderSender(s.reminders, DiscordDms(self.bot), share).drain()).sent
 
     @tasks.loop(minutes=SUMMARY_CHECK_MINUTES)
     async def summary_loop(self) -> None:
@@ -149,7 +196,8 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     # -- commands --------------------------------------------------------------------------
     @app_commands.command(name="join", description="Start tracking your streak (opt-in)")
     @app_commands.describe(
-        zone="Your time zone, like Europe/Paris", reminder="Optional daily reminder, HH:MM"
+        zone="Your time zone, like Europe/Paris",
+        reminder="Optional daily reminder around HH:MM (add 'exactly' for that very minute)",
     )
     @app_commands.autocomplete(zone=zone_autocomplete)
     async def join(
@@ -216,7 +264,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
     @app_commands.command(name="settings", description="Show or change your streak settings")
     @app_commands.describe(
         public="Show you on the board and celebrate milestones in the channel",
-        reminder="Daily reminder time HH:MM, or off",
+        reminder="Daily reminder around HH:MM ('19:30 exactly' for that very minute), or off",
         day_end_hour="When your day ends: 0 (midnight) to 4 am",
         zone="Your time zone",
     )

@@ -110,6 +110,7 @@ async def stop(app: App) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await service_of(app).close()
 
 
 # -- command line ------------------------------------------------------------------------------

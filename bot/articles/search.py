@@ -9,7 +9,7 @@ wrong word ("weekness" stems to "week").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -80,33 +80,80 @@ class PreparedQuery:
         return (" OR " if any_word else " ").join(quoted)
 
 
+def vocabulary_words(text: str) -> set[str]:
+    """The words of one text worth correcting a typo towards (as :func:`words` splits them;
+    each distinct word is looked at once: this runs for every article imported)."""
+    return {
+        lower
+        for w in set(_WORD.findall(text))
+        if (not w.isdigit() or len(w) < 6) and len(lower := w.lower()) >= MIN_FUZZY_LENGTH
+    }
+
+
 class Vocabulary:
-    """Lower-case words seen in the articles, for correcting typos in queries."""
+    """Lower-case words seen in the articles, for correcting typos in queries.
+
+    Kept up to date one article at a time: :meth:`add` and :meth:`discard` take the words of
+    one article's text, and a word stays while at least one live article uses it. A change costs
+    the size of that article, never of the library, so nothing is rebuilt and no search waits.
+    """
 
     def __init__(self, vocabulary: Iterable[str] = ()) -> None:
-        self._words: set[str] = set(vocabulary)
-        self._choices: list[str] = sorted(self._words)
+        self._uses: dict[str, int] = {}  # word -> live articles using it
+        self._choices: list[str] = []  # the words, for rapidfuzz
+        self._slot: dict[str, int] = {}  # word -> its index in _choices
+        self.add(sorted(set(vocabulary)))
 
     def __len__(self) -> int:
-        return len(self._words)
+        return len(self._choices)
 
     def __contains__(self, word: str) -> bool:
-        return word in self._words
+        return word in self._uses
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._choices)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
-        found: set[str] = set()
+        vocabulary = cls()
         for text in texts:
-            found.update(w for w in words(text) if len(w) >= MIN_FUZZY_LENGTH)
-        return cls(found)
+            vocabulary.add(vocabulary_words(text))
+        return vocabulary
+
+    def add(self, article_words: Iterable[str]) -> None:
+        """One more article uses each of these (distinct) words."""
+        for word in article_words:
+            uses = self._uses.get(word, 0)
+            self._uses[word] = uses + 1
+            if not uses:
+                self._slot[word] = len(self._choices)
+                self._choices.append(word)
+
+    def discard(self, article_words: Iterable[str]) -> None:
+        """One article fewer uses each of these words; unused words leave."""
+        for word in article_words:
+            uses = self._uses.get(word, 0)
+            if uses > 1:
+                self._uses[word] = uses - 1
+            elif uses == 1:
+                del self._uses[word]
+                # Swap-remove: move the last word into the freed slot.
+                slot = self._slot.pop(word)
+                last = self._choices.pop()
+                if last != word:
+                    self._choices[slot] = last
+                    self._slot[last] = slot
 
     def correct(self, word: str) -> str:
-        if len(word) < MIN_FUZZY_LENGTH or word in self._words or word.isdigit():
+        if len(word) < MIN_FUZZY_LENGTH or word in self._uses or word.isdigit():
             return word
-        match = process.extractOne(
-            word, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        matches = process.extract(
+            word, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
         )
-        return match[0] if match else word
+        if not matches:
+            return word
+        # The best score, then alphabetical: the same answer whatever order words came in.
+        return min(matches, key=lambda match: (-match[1], match[0]))[0]
 
 
 def prepare(query: str, vocabulary: Vocabulary) -> PreparedQuery:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import aiosqlite
 from rapidfuzz import fuzz, process
 
 from bot.articles.models import Article, ArticleInput, normalise_tag, split_tags
 from bot.articles.ratings import RatingService
-from bot.articles.search import PreparedQuery, Vocabulary, fuzzy_titles, prepare
+from bot.articles.search import (
+    PreparedQuery,
+    Vocabulary,
+    fuzzy_titles,
+    prepare,
+    vocabulary_words,
+)
 from bot.errors import NotFoundError, UserError
 from bot.numbers import parse_id, valid_id
-from bot.storage import Generation, Stamp
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -28,8 +35,14 @@ SUGGEST_CUTOFF = 60
 MAX_SUGGEST_QUERY = 200
 #: title, summary, body, tags: a title hit counts ten times a body hit.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
-#: Above this many matching articles, rank on title, summary and tags first (see ``_fts``).
+#: Matches are counted only up to this: above it a query is "broad" ("over 1,000 articles").
 BROAD_MATCHES = 1000
+#: A broad query looks at this many of its newest matching articles (see ``_broad_ids``).
+BROAD_WINDOW = 1000
+BROAD_NOTE = (
+    "Over {count:,} articles have these words; these are the newest with them in the title "
+    "first. A more specific word narrows it down."
+)
 _ARTICLE_COLUMNS = (
     "a.id, a.slug, a.title, a.summary, a.body, a.takeaways, a.tags, a.sources, "
     "a.last_reviewed, a.url, a.removed_at, s.count, s.total"
@@ -39,6 +52,7 @@ TOO_GENERAL = (
     "article. Add a word about the topic, for example `fatigue` or `balance`."
 )
 _ARTICLE_FROM = "articles a LEFT JOIN article_rating_stats s ON s.article_id = a.id"
+_ENTRY_COLUMNS = "id, slug, title, summary, body, takeaways, tags"
 _NO_LONGER = "That article is no longer in the library. Try /article search to find another one."
 
 
@@ -58,6 +72,15 @@ class SearchResults:
     hits: list[SearchHit]
     #: How the hits were found, in words: shown above the results when not an exact match.
     note: str | None = None
+    #: Matching articles, counted up to BROAD_MATCHES + 1 only (see ``match_count``).
+    matches: int = 0
+
+    @property
+    def match_count(self) -> str:
+        """'12 articles', or 'over 1,000 articles' for a broad query (never counted fully)."""
+        if self.matches > BROAD_MATCHES:
+            return f"over {BROAD_MATCHES:,} articles"
+        return f"{self.matches} article{'' if self.matches == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -83,14 +106,103 @@ class ArticleSuggestions(NotFoundError):
 
 
 @dataclass(frozen=True)
-class _Catalog:
-    """Titles, tags and vocabulary of live articles, for autocomplete and typo tolerance."""
+class _Entry:
+    """What the catalogue keeps of one live article."""
 
-    titles: dict[int, str]
-    labels: dict[int, str]  # "title (tags)" for fuzzy matching
-    slugs: dict[str, int]
-    tags: dict[str, int]  # tag -> number of articles
-    vocabulary: Vocabulary
+    id: int
+    slug: str
+    title: str
+    tags: frozenset[str]
+    words: frozenset[str]  # its vocabulary for typo correction
+
+    @classmethod
+    def of(
+        cls,
+        article_id: int,
+        slug: str,
+        title: str,
+        summary: str,
+        body: str,
+        takeaways: str,
+        tags: str,
+    ) -> _Entry:
+        """``takeaways`` and ``tags`` as stored (a JSON list, comma-separated)."""
+        text = f"{title} {summary} {takeaways} {tags.replace('-', ' ')} {body}"
+        return cls(
+            article_id, slug, title, frozenset(split_tags(tags)), frozenset(vocabulary_words(text))
+        )
+
+    @classmethod
+    def from_row(cls, row: Any) -> _Entry:
+        return cls.of(
+            row["id"],
+            row["slug"],
+            row["title"],
+            row["summary"],
+            row["body"],
+            row["takeaways"],
+            row["tags"],
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} {' '.join(sorted(self.tags))}".lower()
+
+
+class _Catalog:
+    """Titles, tags and vocabulary of live articles, for autocomplete and typo tolerance.
+
+    Built once from the whole library; after that each article change is applied on its own
+    (:meth:`replace`), in the time that one article takes, so no search ever waits for a rebuild.
+    """
+
+    def __init__(self) -> None:
+        self.titles: dict[int, str] = {}
+        self.labels: dict[int, str] = {}  # "title tags" for fuzzy matching
+        self.slugs: dict[str, int] = {}
+        self.slug_of: dict[int, str] = {}
+        self.vocabulary = Vocabulary()
+        self._tag_uses: dict[str, int] = {}
+        self._tags: dict[str, int] | None = None  # sorted view, rebuilt after a tag change
+
+    @classmethod
+    def build(cls, rows: list[Any]) -> _Catalog:
+        catalog = cls()
+        for row in rows:
+            catalog.replace(None, _Entry.from_row(row))
+        return catalog
+
+    @property
+    def tags(self) -> dict[str, int]:
+        """tag -> number of live articles, alphabetical."""
+        if self._tags is None:
+            self._tags = dict(sorted(self._tag_uses.items()))
+        return self._tags
+
+    def replace(self, old: _Entry | None, new: _Entry | None) -> None:
+        """One article changed: ``old`` is what was live before (if any), ``new`` what is now."""
+        old_words = old.words if old else frozenset()
+        new_words = new.words if new else frozenset()
+        self.vocabulary.discard(old_words - new_words)
+        self.vocabulary.add(new_words - old_words)
+        old_tags = old.tags if old else frozenset()
+        new_tags = new.tags if new else frozenset()
+        if old_tags != new_tags:
+            for tag in old_tags - new_tags:
+                self._tag_uses[tag] -= 1
+                if not self._tag_uses[tag]:
+                    del self._tag_uses[tag]
+            for tag in new_tags - old_tags:
+                self._tag_uses[tag] = self._tag_uses.get(tag, 0) + 1
+            self._tags = None
+        if old is not None:
+            del self.titles[old.id], self.labels[old.id], self.slug_of[old.id]
+            del self.slugs[old.slug]
+        if new is not None:
+            self.titles[new.id] = new.title
+            self.labels[new.id] = new.label
+            self.slugs[new.slug] = new.id
+            self.slug_of[new.id] = new.slug
 
 
 class ArticleService:
@@ -99,49 +211,69 @@ class ArticleService:
         self.db = app.db
         self.ratings = RatingService(app, self)
         self._catalog: _Catalog | None = None
-        self._catalog_lock = asyncio.Lock()
-        # Bumped by every import here; also follows imports by another process (the CLI).
-        self._generation = Generation(app.db)
-        self._catalog_stamp: Stamp | None = None
+        #: Database.external_changes() when the catalogue was read: another process (the CLI
+        #: importing articles) changed the library if it differs.
+        self._catalog_read_at = 0
+        self._catalog_lock = asyncio.Lock()  # changes here wait for a (re)build, never searches
+        self._rebuild: asyncio.Task[None] | None = None
 
-    # -- catalogue cache ------------------------------------------------------------------
-    def invalidate(self) -> None:
-        self._generation.bump()
-
+    # -- catalogue ------------------------------------------------------------------------
     async def catalog(self) -> _Catalog:
-        stamp = await self._generation.stamp()
-        if self._catalog is not None and self._catalog_stamp == stamp:
-            return self._catalog
-        async with self._catalog_lock:
-            stamp = await self._generation.stamp()  # taken before reading the rows
-            if self._catalog is None or self._catalog_stamp != stamp:
-                rows = await self.db.fetchall(
-                    "SELECT id, slug, title, summary, body, takeaways, tags FROM articles "
-                    "WHERE removed_at IS NULL"
-                )
-                tags: dict[str, int] = {}
-                for row in rows:
-                    for tag in split_tags(row["tags"]):
-                        tags[tag] = tags.get(tag, 0) + 1
-                texts = [
-                    f"{r['title']} {r['summary']} {r['takeaways']} {r['tags'].replace('-', ' ')} "
-                    f"{r['body']}"
-                    for r in rows
-                ]
-                # CPU-bound for a large library: keep the event loop (and the bot) responsive.
-                vocabulary = await asyncio.to_thread(Vocabulary.from_texts, texts)
-                self._catalog = _Catalog(
-                    titles={r["id"]: r["title"] for r in rows},
-                    labels={
-                        r["id"]: f"{r['title']} {r['tags'].replace(',', ' ')}".lower() for r in rows
-                    },
-                    slugs={r["slug"]: r["id"] for r in rows},
-                    tags=dict(sorted(tags.items())),
-                    vocabulary=vocabulary,
-                )
-                self._catalog_stamp = stamp
+        """The catalogue, built once (at start-up); changes made here are applied to it article
+        by article. After a change by another process it is rebuilt in the background while
+        this one keeps serving, so no search ever waits for a rebuild."""
+        external = await self.db.external_changes()
+        if self._catalog is None:
+            async with self._catalog_lock:
+                if self._catalog is None:
+                    await self._build(external)
+        elif external != self._catalog_read_at and (self._rebuild is None or self._rebuild.done()):
+            self._rebuild = asyncio.create_task(self._rebuild_for(external))
         assert self._catalog is not None
         return self._catalog
+
+    async def catalog_rebuilt(self) -> _Catalog:
+        """The catalogue once a background rebuild under way (if any) has finished."""
+        catalog = await self.catalog()
+        if self._rebuild is not None:
+            await self._rebuild
+        return self._catalog or catalog
+
+    async def close(self) -> None:
+        """Stop a background rebuild (the bot is stopping)."""
+        if self._rebuild is not None and not self._rebuild.done():
+            self._rebuild.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rebuild
+
+    async def _rebuild_for(self, external: int) -> None:
+        async with self._catalog_lock:
+            if external != self._catalog_read_at:
+                await self._build(external)
+
+    async def _build(self, external: int) -> None:
+        """Read the whole library (with the catalogue lock held, so that no change made here
+        lands between the read and the swap). ``external`` is taken before reading: a change
+        by another process during the read triggers one more rebuild."""
+        rows = await self.db.fetchall(
+            f"SELECT {_ENTRY_COLUMNS} FROM articles WHERE removed_at IS NULL"
+        )
+        # CPU-bound for a large library: keep the event loop (and the bot) responsive.
+        self._catalog = await asyncio.to_thread(_Catalog.build, rows)
+        self._catalog_read_at = external
+
+    async def _live_entry(
+        self, conn: aiosqlite.Connection, where: str, key: object
+    ) -> _Entry | None:
+        """The catalogue entry of a live article before it changes (only once the catalogue
+        exists: until then there is nothing to update)."""
+        if self._catalog is None:
+            return None
+        async with conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM articles WHERE {where} AND removed_at IS NULL", (key,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _Entry.from_row(row)
 
     # -- writes (imports) -----------------------------------------------------------------
     async def upsert(self, item: ArticleInput, origin: str) -> Outcome:
@@ -162,35 +294,43 @@ class ArticleService:
             origin,
             digest,
         )
-        async with self.db.write() as conn:
-            async with conn.execute(
-                "SELECT id, content_hash, removed_at, origin FROM articles WHERE slug = ?",
-                (item.slug,),
-            ) as cursor:
-                existing = await cursor.fetchone()
-            if existing is None:
-                await conn.execute(
-                    "INSERT INTO articles (title, summary, body, takeaways, tags, sources, "
-                    "last_reviewed, url, origin, content_hash, slug, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, item.slug, now, now),
-                )
-                outcome: Outcome = "new"
-            elif existing["content_hash"] == digest and existing["removed_at"] is None:
-                if existing["origin"] != origin:
-                    await conn.execute(
-                        "UPDATE articles SET origin = ? WHERE id = ?", (origin, existing["id"])
+        # The catalogue lock keeps changes in commit order and out of the first build.
+        async with self._catalog_lock:
+            async with self.db.write() as conn:
+                async with conn.execute(
+                    "SELECT id, content_hash, removed_at, origin FROM articles WHERE slug = ?",
+                    (item.slug,),
+                ) as cursor:
+                    existing = await cursor.fetchone()
+                old: _Entry | None = None
+                if existing is None:
+                    cursor = await conn.execute(
+                        "INSERT INTO articles (title, summary, body, takeaways, tags, sources, "
+                        "last_reviewed, url, origin, content_hash, slug, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, item.slug, now, now),
                     )
-                return "unchanged"
-            else:
-                await conn.execute(
-                    "UPDATE articles SET title = ?, summary = ?, body = ?, takeaways = ?, "
-                    "tags = ?, sources = ?, last_reviewed = ?, url = ?, origin = ?, "
-                    "content_hash = ?, removed_at = NULL, updated_at = ? WHERE id = ?",
-                    (*values, now, existing["id"]),
-                )
-                outcome = "restored" if existing["removed_at"] is not None else "updated"
-        self.invalidate()
+                    article_id = int(cursor.lastrowid or 0)
+                    outcome: Outcome = "new"
+                elif existing["content_hash"] == digest and existing["removed_at"] is None:
+                    if existing["origin"] != origin:
+                        await conn.execute(
+                            "UPDATE articles SET origin = ? WHERE id = ?", (origin, existing["id"])
+                        )
+                    return "unchanged"
+                else:
+                    article_id = existing["id"]
+                    old = await self._live_entry(conn, "id = ?", article_id)
+                    await conn.execute(
+                        "UPDATE articles SET title = ?, summary = ?, body = ?, takeaways = ?, "
+                        "tags = ?, sources = ?, last_reviewed = ?, url = ?, origin = ?, "
+                        "content_hash = ?, removed_at = NULL, updated_at = ? WHERE id = ?",
+                        (*values, now, article_id),
+                    )
+                    outcome = "restored" if existing["removed_at"] is not None else "updated"
+            # After the commit, outside the write lock: one article's words, never the library's.
+            if self._catalog is not None:
+                self._catalog.replace(old, _Entry.of(article_id, item.slug, *values[:5]))
         return outcome
 
     async def remove_missing(self, origin_prefix: str, keep_slugs: set[str]) -> list[str]:
@@ -206,14 +346,17 @@ class ArticleService:
 
     async def remove(self, slug: str) -> None:
         """Take an article out of the library; its ratings and feedback are kept."""
-        async with self.db.write() as conn:
-            cursor = await conn.execute(
-                "UPDATE articles SET removed_at = ? WHERE slug = ? AND removed_at IS NULL",
-                (self.app.clock().isoformat(), slug),
-            )
-            if cursor.rowcount == 0:
-                raise NotFoundError(f"There is no article `{slug[:60]}` to remove.")
-        self.invalidate()
+        async with self._catalog_lock:
+            async with self.db.write() as conn:
+                old = await self._live_entry(conn, "slug = ?", slug)
+                cursor = await conn.execute(
+                    "UPDATE articles SET removed_at = ? WHERE slug = ? AND removed_at IS NULL",
+                    (self.app.clock().isoformat(), slug),
+                )
+                if cursor.rowcount == 0:
+                    raise NotFoundError(f"There is no article `{slug[:60]}` to remove.")
+            if self._catalog is not None:
+                self._catalog.replace(old, None)
 
     # -- reads ----------------------------------------------------------------------------
     async def get(self, article_id: int, *, include_removed: bool = False) -> Article:
@@ -255,7 +398,6 @@ class ArticleService:
     async def suggest(self, query: str, limit: int = SUGGESTIONS) -> list[Suggestion]:
         """The articles nearest to ``query``: close titles first, then search hits."""
         catalog = await self.catalog()
-        slug_of = {article_id: slug for slug, article_id in catalog.slugs.items()}
         # A title is at most 200 characters: a longer query cannot be closer to one, and
         # fuzzy matching costs length x length, so a 4,000-character paste stays cheap.
         short = query[:MAX_SUGGEST_QUERY].casefold()
@@ -277,13 +419,12 @@ class ArticleService:
                 results = None
             if results is not None:
                 ids += [hit.id for hit in results.hits]
-        unique = list(dict.fromkeys(i for i in ids if i in slug_of))[:limit]
-        return [Suggestion(i, slug_of[i], catalog.titles[i]) for i in unique]
+        unique = list(dict.fromkeys(i for i in ids if i in catalog.slug_of))[:limit]
+        return [Suggestion(i, catalog.slug_of[i], catalog.titles[i]) for i in unique]
 
     async def autocomplete(self, current: str, limit: int = 25) -> list[tuple[str, str]]:
         """(label, slug) pairs matching titles and tags, best first."""
         catalog = await self.catalog()
-        slug_of = {v: k for k, v in catalog.slugs.items()}
         current = current.strip().lower()
         if not current:
             ids = sorted(catalog.titles, key=lambda i: catalog.titles[i].lower())[:limit]
@@ -300,7 +441,7 @@ class ArticleService:
                 )
             ]
             ids = list(dict.fromkeys([*prefix, *fuzzy]))[:limit]
-        return [(catalog.titles[i], slug_of[i]) for i in ids]
+        return [(catalog.titles[i], catalog.slug_of[i]) for i in ids]
 
     async def search(self, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResults:
         if not query.strip():
@@ -315,41 +456,72 @@ class ArticleService:
         if prepared.too_general:
             raise UserError(TOO_GENERAL.format(query=query.strip()[:60]))
         note = None  # a corrected word is said by the reply (prepared.corrections)
-        hits = await self._fts(prepared.fts(), limit)
+        hits, matches = await self._fts(prepared.fts(), limit)
         if not hits and len(prepared.corrected) > 1:
-            hits = await self._fts(prepared.fts(any_word=True), limit)
+            hits, matches = await self._fts(prepared.fts(any_word=True), limit)
             note = "No article has all of those words; these have some of them."
+        if matches > BROAD_MATCHES:
+            note = f"{note or ''} {BROAD_NOTE.format(count=BROAD_MATCHES)}".strip()
         if not hits:
             ids = fuzzy_titles(" ".join(prepared.corrected), catalog.labels, limit=limit)
             hits = [await self._hit(i) for i in ids]
             note = "No close match in the text; these titles come nearest." if hits else None
         if prepared.truncated:
             note = ((note or "") + " Only the first words of your search were used.").strip()
-        return SearchResults(query, prepared, hits, note)
+        return SearchResults(query, prepared, hits, note, matches)
 
-    async def _fts(self, match: str, limit: int) -> list[SearchHit]:
-        """Rank first, then build snippets for the few winners only: computing a snippet for
+    async def _fts(self, match: str, limit: int) -> tuple[list[SearchHit], int]:
+        """The best ``limit`` hits and the number of matches (counted up to BROAD_MATCHES + 1
+        only: counting every match of a common word grows with the library).
+
+        Rank first, then build snippets for the few winners only: computing a snippet for
         every matching row before the sort is what makes naive FTS queries slow."""
         if not match:
-            return []
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        rank_sql = (
+            return [], 0
+        matches = int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+                "LIMIT ?)",
+                (match, BROAD_MATCHES + 1),
+            )
+        )
+        if matches > BROAD_MATCHES:
+            ids = await self._broad_ids(match, limit)
+        else:
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            rows = await self.db.fetchall(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?",
+                (match, limit),
+            )
+            ids = [int(r[0]) for r in rows]
+        return await self._hits(match, ids), matches
+
+    async def _broad_ids(self, match: str, limit: int) -> list[int]:
+        """A broad query (words in most articles): the newest BROAD_WINDOW matching articles,
+        those with the words in the title first, then in the summary or tags, then anywhere.
+
+        bm25 would cost time in proportion to the library (it even walks the whole index to
+        weigh each word), and for words this common it says little anyway. Walking the index
+        newest first within the window costs the same at any library size."""
+        floor = await self.db.fetchval(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-            f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?"
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, BROAD_WINDOW - 1),
         )
         ids: list[int] = []
-        broad = await self.db.fetchval(
-            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
-        )
-        if broad > BROAD_MATCHES:
-            # Ranking a common word over every body in a large library is the slow part, and
-            # title, summary and tags outweigh the body anyway: rank those fields first and
-            # fall back to the body only when they do not fill the page.
-            fields = f"{{title summary tags}} : ({match})"
-            ids = [int(r[0]) for r in await self.db.fetchall(rank_sql, (fields, limit))]
-        if len(ids) < limit:
-            more = await self.db.fetchall(rank_sql, (match, limit))
-            ids = list(dict.fromkeys([*ids, *(int(r[0]) for r in more)]))[:limit]
+        for columns in ("{title} : ", "{summary tags} : ", ""):
+            rows = await self.db.fetchall(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (f"{columns}({match})", floor or 0, limit),
+            )
+            ids = list(dict.fromkeys([*ids, *(int(r[0]) for r in rows)]))
+            if len(ids) >= limit:
+                break
+        return ids[:limit]
+
+    async def _hits(self, match: str, ids: list[int]) -> list[SearchHit]:
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))

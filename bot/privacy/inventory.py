@@ -144,6 +144,7 @@ INVENTORY: dict[str, dict[str, Column]] = {
         "notice": _data("a note shown on their next command"),
         "active": _data("whether they still track"),
         "joined_at": _data("when they joined streaks"),
+        "dm_channel_id": _data("the DM channel their reminders go to"),
     },
     "streak_days": {
         "user_id": _row("the member's days"),

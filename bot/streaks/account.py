@@ -23,7 +23,11 @@ class AccountService:
         self.db = streaks.app.db
 
     def show(self, member: store.Member) -> Reply:
-        reminder = member.reminder_time or "off"
+        reminder = (
+            rules.ReminderTime.from_stored(member.reminder_time).describe()
+            if member.reminder_time
+            else "off"
+        )
         reply = Reply(title="Your streak settings")
         reply.add_field("Time zone", member.zone)
         reply.add_field("Daily reminder", reminder)
@@ -47,9 +51,9 @@ class AccountService:
         zone_name = rules.validate_zone(zone) if zone is not None else None
         if day_end_hour is not None:
             rules.validate_day_end_hour(day_end_hour)
-        hhmm: str | None = None
+        chosen: rules.ReminderTime | None = None
         if reminder is not None and reminder.strip().lower() not in _OFF:
-            hhmm = rules.parse_reminder_time(reminder).strftime("%H:%M")
+            chosen = rules.ReminderTime.parse(reminder)
         now = self.streaks.app.clock()
         async with self.db.write() as conn:
             member = await store.load_member(conn, user_id)
@@ -78,16 +82,17 @@ class AccountService:
                 changes["zone"] = zone_name
                 said.append(f"time zone {zone_name}")
             if reminder is not None:
-                changes["reminder_time"] = hhmm
-                said.append(f"reminder at {hhmm}" if hhmm else "reminders off")
+                changes["reminder_time"] = chosen.stored() if chosen else None
+                said.append(f"reminder {chosen.describe()}" if chosen else "reminders off")
+                if chosen is None:
+                    changes["dm_channel_id"] = None  # no reminders, no need to keep it
             new_reminder = changes.get("reminder_time", member.reminder_time)
             new_zone = changes.get("zone", member.zone)
-            if "reminder_time" in changes or "zone" in changes:
+            new_day_end = changes.get("day_end_hour", member.day_end_hour)
+            if changes.keys() & {"reminder_time", "zone", "day_end_hour"}:
                 changes["next_reminder_at"] = (
                     rules.to_epoch(
-                        rules.next_reminder_at(
-                            now, rules.parse_reminder_time(new_reminder), new_zone
-                        )
+                        rules.next_reminder(now, new_reminder, new_zone, user_id, new_day_end)
                     )
                     if new_reminder
                     else None
@@ -112,10 +117,12 @@ class AccountService:
                 raise UserError("Your reminders are already off.")
             local_today = now.astimezone(rules.zone(member.zone)).date()
             resume_on = local_today + timedelta(days=days)
-            next_at = rules.next_reminder_at(
+            next_at = rules.next_reminder(
                 now,
-                rules.parse_reminder_time(member.reminder_time),
+                member.reminder_time,
                 member.zone,
+                user_id,
+                member.day_end_hour,
                 not_before=resume_on,
             )
             await store.update_member(conn, user_id, next_reminder_at=rules.to_epoch(next_at))
@@ -134,7 +141,13 @@ class AccountService:
                 await store.erase_member(conn, user_id)
             else:
                 await store.update_member(
-                    conn, user_id, active=0, reminder_time=None, next_reminder_at=None, public=0
+                    conn,
+                    user_id,
+                    active=0,
+                    reminder_time=None,
+                    next_reminder_at=None,
+                    dm_channel_id=None,
+                    public=0,
                 )
         if delete:
             return Reply(body=texts.LEFT_AND_DELETED, tone=Tone.SUCCESS)
@@ -151,7 +164,8 @@ class AccountService:
     def privacy_section(self) -> PrivacySection:
         return PrivacySection(
             name="streaks",
-            description="Streak settings, check-ins, rest days, pauses and reminder time",
+            description="Streak settings, check-ins, rest days, pauses, reminder time and the "
+            "reminder DM channel",
             export=self.export,
             erase=self.erase,
             label="your streak history",

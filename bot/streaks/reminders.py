@@ -1,10 +1,11 @@
-"""Daily reminders: one indexed "due" query per tick and an atomic claim.
+"""Daily reminders: one indexed "due" query per claim and an atomic, small claim.
 
-Each member row holds ``next_reminder_at`` (UTC epoch seconds, indexed). A tick selects the due
-rows and, in the same write transaction, advances each one to its next occurrence. So a reminder
-is claimed exactly once: a restart before the claim sends it late (same local day), a restart
-after it never sends it again. Reminders whose local day is already over (the bot was down) are
-dropped rather than sent a day late.
+Each member row holds ``next_reminder_at`` (UTC epoch seconds, indexed). A claim selects up to
+``limit`` due rows and, in the same short write transaction, advances each one to its next
+occurrence. So a reminder is claimed exactly once: a restart before the claim sends it late
+(same local day), a restart after it never sends it again (at most once). Reminders whose local
+day is already over (the bot was down, or too far behind) are skipped rather than sent a day
+late; every other claimed reminder is handed to the sender (``bot.streaks.delivery``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,8 @@ from bot.streaks import rules, store, texts
 if TYPE_CHECKING:
     from bot.app import App
 
-DUE_SQL = (
-    "SELECT user_id, zone, day_end_hour, reminder_time, next_reminder_at FROM streak_members "
-    "WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= ? "
-    "ORDER BY next_reminder_at LIMIT ?"
-)
+#: Rows per claim: one short write transaction, so check-ins never wait long behind a claim.
+CLAIM_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -30,12 +28,18 @@ class DueReminder:
     user_id: int
     day: date
     text: str
+    zone: str
+    day_end_hour: int
+    due_epoch: int
+    dm_channel_id: int | None = None
 
 
 @dataclass
 class ClaimResult:
     to_send: list[DueReminder]
     claimed: int  # rows advanced, including skipped ones (checked in, paused, stale)
+    #: When the oldest claimed reminder fell due (epoch seconds), to tell how far behind we are.
+    oldest_due: int | None = None
 
 
 class ReminderService:
@@ -44,48 +48,51 @@ class ReminderService:
 
     async def due_count(self, now: datetime | None = None) -> int:
         now = now or self.app.clock()
-        return int(
-            await self.app.db.fetchval(
-                "SELECT COUNT(*) FROM streak_members WHERE next_reminder_at IS NOT NULL "
-                "AND next_reminder_at <= ?",
-                (rules.to_epoch(now),),
-            )
-        )
+        return await store.count_due(self.app.db, rules.to_epoch(now))
 
-    async def claim_due(self, limit: int = 200, now: datetime | None = None) -> ClaimResult:
+    def still_today(self, reminder: DueReminder, now: datetime | None = None) -> bool:
+        """Is the local day this reminder is about still running for its member?"""
         now = now or self.app.clock()
-        to_send: list[DueReminder] = []
+        return rules.local_day(now, reminder.zone, reminder.day_end_hour) == reminder.day
+
+    async def claim_due(self, limit: int = CLAIM_BATCH, now: datetime | None = None) -> ClaimResult:
+        now = now or self.app.clock()
+        candidates: list[DueReminder] = []
         async with self.app.db.write() as conn:
-            async with conn.execute(DUE_SQL, (rules.to_epoch(now), limit)) as cursor:
-                rows = list(await cursor.fetchall())
-            for user_id, zone, day_end, reminder, due_epoch in rows:
-                at = rules.parse_reminder_time(reminder) if reminder else None
-                next_at = rules.to_epoch(rules.next_reminder_at(now, at, zone)) if at else None
-                # Compare-and-set on the old value: the claim is the advance.
-                await conn.execute(
-                    "UPDATE streak_members SET next_reminder_at = ? "
-                    "WHERE user_id = ? AND next_reminder_at = ?",
-                    (next_at, user_id, due_epoch),
+            rows = await store.due_reminders(conn, rules.to_epoch(now), limit)
+            advances: list[tuple[int | None, int, int]] = []
+            for user_id, zone, day_end, reminder, due_epoch, channel_id in rows:
+                next_at = (
+                    rules.to_epoch(rules.next_reminder(now, reminder, zone, user_id, day_end))
+                    if reminder
+                    else None
                 )
+                advances.append((next_at, user_id, due_epoch))  # the claim is the advance
                 day = rules.reminder_day(rules.from_epoch(due_epoch), zone, day_end)
                 if day != rules.local_day(now, zone, day_end):
                     continue  # its day is over: a late "did you move today?" would confuse
-                if await self._done_or_paused(conn, user_id, day):
-                    continue
-                to_send.append(DueReminder(user_id, day, texts.reminder_text(user_id, day)))
-        return ClaimResult(to_send, len(rows))
+                candidates.append(
+                    DueReminder(
+                        user_id,
+                        day,
+                        texts.reminder_text(user_id, day),
+                        zone,
+                        day_end,
+                        due_epoch,
+                        channel_id,
+                    )
+                )
+            await store.advance_reminders(conn, advances)
+            done = await store.counted_or_paused(conn, {r.user_id: r.day for r in candidates})
+        to_send = [r for r in candidates if r.user_id not in done]
+        oldest = rows[0]["next_reminder_at"] if rows else None
+        return ClaimResult(to_send, len(rows), oldest)
 
-    @staticmethod
-    async def _done_or_paused(conn: store.aiosqlite.Connection, user_id: int, day: date) -> bool:
-        iso = day.isoformat()
-        async with conn.execute(
-            "SELECT 1 FROM streak_days WHERE user_id = ? AND day = ? "
-            "AND (checkins > 0 OR rest_reason IS NOT NULL) "
-            "UNION ALL SELECT 1 FROM streak_pauses WHERE user_id = ? AND start_day <= ? "
-            "AND end_day >= ? LIMIT 1",
-            (user_id, iso, user_id, iso, iso),
-        ) as cursor:
-            return await cursor.fetchone() is not None
+    async def remember_dm_channels(self, channels: dict[int, int]) -> None:
+        """Keep the DM channels the sender learnt, so the next reminder is one request."""
+        if channels:
+            async with self.app.db.write() as conn:
+                await store.remember_dm_channels(conn, channels)
 
     async def dms_closed(self, user_id: int) -> None:
         """Discord refused the DM: reminders off, and tell the member on their next command."""
@@ -95,5 +102,6 @@ class ReminderService:
                 user_id,
                 reminder_time=None,
                 next_reminder_at=None,
+                dm_channel_id=None,
                 notice=texts.DMS_CLOSED_NOTICE,
             )

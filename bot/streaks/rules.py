@@ -8,6 +8,7 @@ never create or delete a stored day.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ ACTIVITIES = (
 )
 REST_REASONS = ("fatigue", "flare", "appointment", "heat", "other")
 _HHMM = re.compile(r"^\s*([0-9]{1,2})[:.h]([0-9]{2})\s*$")  # ASCII digits only
+_EXACTLY = re.compile(r"\b(?:exactly|exact)\b", re.IGNORECASE)
+#: "Around 08:00": each member's reminder comes at their own fixed minute within this many
+#: minutes of the time they chose, so a server's reminders do not all fall in one minute.
+AROUND_MINUTES = 15
+#: How a reminder "around" a time is stored; rows without it (and "exactly") are exact.
+AROUND_MARK = "~"
 
 
 # -- validation --------------------------------------------------------------------------
@@ -86,6 +93,48 @@ def parse_reminder_time(raw: str) -> time:
         f"`{raw.strip()[:20]}` is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59, "
         "for example 19:30."
     )
+
+
+@dataclass(frozen=True)
+class ReminderTime:
+    """A member's daily reminder: around a time (the default) or exactly at it."""
+
+    at: time
+    exact: bool = False
+
+    @classmethod
+    def parse(cls, raw: str) -> ReminderTime:
+        """What a member typed: '19:30' (around 19:30) or '19:30 exactly'."""
+        exact = _EXACTLY.search(raw) is not None
+        return cls(parse_reminder_time(_EXACTLY.sub(" ", raw)), exact)
+
+    @classmethod
+    def from_stored(cls, stored: str) -> ReminderTime:
+        return cls(
+            parse_reminder_time(stored.removeprefix(AROUND_MARK)),
+            not stored.startswith(AROUND_MARK),
+        )
+
+    def stored(self) -> str:
+        return ("" if self.exact else AROUND_MARK) + self.at.strftime("%H:%M")
+
+    def describe(self) -> str:
+        hhmm = self.at.strftime("%H:%M")
+        return f"at {hhmm} exactly" if self.exact else f"around {hhmm}"
+
+    def minute_for(self, user_id: int, day_end_hour: int = 0) -> time:
+        """The member's own minute: the same every day, within AROUND_MINUTES of ``at``, and
+        never moved across the end of their day (a reminder must stay on the day it is for)."""
+        if self.exact:
+            return self.at
+        digest = hashlib.sha256(f"reminder:{user_id}".encode()).digest()
+        offset = int.from_bytes(digest[:4], "big") % (2 * AROUND_MINUTES + 1) - AROUND_MINUTES
+        day_minutes = 24 * 60
+        since_day_start = (self.at.hour * 60 + self.at.minute - day_end_hour * 60) % day_minutes
+        if not 0 <= since_day_start + offset < day_minutes:
+            return self.at
+        minute = (self.at.hour * 60 + self.at.minute + offset) % day_minutes
+        return time(minute // 60, minute % 60)
 
 
 def validate_minutes(minutes: int | None) -> int | None:
@@ -157,6 +206,20 @@ def next_reminder_at(
         if candidate > after:
             return candidate
     raise AssertionError("unreachable: a reminder time occurs every day")
+
+
+def next_reminder(
+    after: datetime,
+    stored: str,
+    zone_name: str,
+    user_id: int,
+    day_end_hour: int = 0,
+    *,
+    not_before: date | None = None,
+) -> datetime:
+    """The next instant a member's stored reminder fires (their own minute if "around")."""
+    at = ReminderTime.from_stored(stored).minute_for(user_id, day_end_hour)
+    return next_reminder_at(after, at, zone_name, not_before=not_before)
 
 
 def reminder_day(due: datetime, zone_name: str, day_end_hour: int) -> date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
@@ -97,37 +97,36 @@ class StreakService:
                 "day you joined: check in or rest today instead."
             )
 
-    def _next_reminder(self, reminder: str | None, zone: str, after: datetime) -> int | None:
-        if reminder is None:
-            return None
-        at = time.fromisoformat(reminder)
-        return rules.to_epoch(rules.next_reminder_at(after, at, zone))
-
     # -- join ------------------------------------------------------------------------------
     def join_preview(self, zone: str, reminder: str | None) -> tuple[str, str | None, Reply]:
-        """Validate first (nothing stored), then explain what joining stores."""
+        """Validate first (nothing stored), then explain what joining stores. Returns the zone,
+        the reminder as stored (or None) and the preview."""
         zone_name = rules.validate_zone(zone)
-        at = rules.parse_reminder_time(reminder) if reminder else None
-        hhmm = at.strftime("%H:%M") if at else None
-        when = f"a daily reminder at {hhmm} ({zone_name})" if hhmm else "no reminders"
+        at = rules.ReminderTime.parse(reminder) if reminder else None
+        when = f"a daily reminder {at.describe()} ({zone_name})" if at else "no reminders"
         reply = Reply(
             title="Join streaks?",
             body=f"{texts.JOIN_EXPLANATION}\nYou chose time zone {zone_name} and {when}.",
         )
-        return zone_name, hhmm, reply
+        return zone_name, at.stored() if at else None, reply
 
     async def join(
         self, user_id: int, guild_id: int, zone: str, reminder: str | None, *, public: bool = False
     ) -> Reply:
-        zone_name, hhmm, _ = self.join_preview(zone, reminder)
+        zone_name, stored, _ = self.join_preview(zone, reminder)
         now = self.app.clock()
-        next_at = self._next_reminder(hhmm, zone_name, now)
         async with self.app.db.write() as conn:
             existing = await store.load_member(conn, user_id)
             if existing is not None and existing.active:
                 raise UserError(
                     "You have already joined. Change your zone or reminder with /streak settings."
                 )
+            day_end = existing.day_end_hour if existing else 0  # a rejoin keeps its day end
+            next_at = (
+                rules.to_epoch(rules.next_reminder(now, stored, zone_name, user_id, day_end))
+                if stored
+                else None
+            )
             await conn.execute(
                 "INSERT INTO streak_members (user_id, guild_id, zone, public, reminder_time, "
                 "next_reminder_at, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -135,11 +134,14 @@ class StreakService:
                 "zone = excluded.zone, public = excluded.public, "
                 "reminder_time = excluded.reminder_time, "
                 "next_reminder_at = excluded.next_reminder_at, active = 1",
-                (user_id, guild_id, zone_name, int(public), hhmm, next_at, now.isoformat()),
+                (user_id, guild_id, zone_name, int(public), stored, next_at, now.isoformat()),
             )
         again = " Welcome back: your history is still here." if existing else ""
         reminder_text = (
-            f" I'll remind you at {hhmm} on days you haven't checked in." if hhmm else ""
+            f" I'll remind you {rules.ReminderTime.from_stored(stored).describe()} on days you "
+            "haven't checked in."
+            if stored
+            else ""
         )
         return Reply(
             body=f"You're in!{again}{reminder_text} Check in with /checkin whenever you move; "

@@ -13,7 +13,7 @@ from bot.streaks.rules import local_day, paused_days
 
 MEMBER_COLUMNS = (
     "user_id, guild_id, zone, day_end_hour, public, reminder_time, next_reminder_at, notice, "
-    "active, joined_at"
+    "active, joined_at, dm_channel_id"
 )
 
 
@@ -29,6 +29,7 @@ class Member:
     notice: str | None
     active: bool
     joined_at: datetime
+    dm_channel_id: int | None = None  # learnt from the first reminder DM
 
     @property
     def join_day(self) -> date:
@@ -51,6 +52,7 @@ class Member:
             notice=row["notice"],
             active=bool(row["active"]),
             joined_at=datetime.fromisoformat(row["joined_at"]),
+            dm_channel_id=row["dm_channel_id"],
         )
 
 
@@ -231,6 +233,8 @@ async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
     settings["guild_id"] = str(settings["guild_id"])
     settings["public"] = bool(settings["public"])
     settings["active"] = bool(settings["active"])
+    if settings["dm_channel_id"] is not None:
+        settings["dm_channel_id"] = str(settings["dm_channel_id"])
     checkins = await _all(
         conn,
         "SELECT day, minutes, activity, note, created_at FROM streak_checkins "
@@ -254,3 +258,74 @@ async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
         "rest_days": [{"day": r[0], "reason": r[1]} for r in rests],
         "pauses": [dict(r) for r in pauses],
     }
+
+
+# -- reminders -----------------------------------------------------------------------------
+#: The scheduler's "due" query: the oldest due reminders first, through the partial index.
+DUE_SQL = (
+    "SELECT user_id, zone, day_end_hour, reminder_time, next_reminder_at, dm_channel_id "
+    "FROM streak_members WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= ? "
+    "ORDER BY next_reminder_at LIMIT ?"
+)
+
+
+async def due_reminders(conn: Source, now_epoch: int, limit: int) -> list[Any]:
+    return await _all(conn, DUE_SQL, (now_epoch, limit))
+
+
+async def count_due(conn: Source, now_epoch: int) -> int:
+    row = await _one(
+        conn,
+        "SELECT COUNT(*) FROM streak_members WHERE next_reminder_at IS NOT NULL "
+        "AND next_reminder_at <= ?",
+        (now_epoch,),
+    )
+    return int(row[0])
+
+
+async def advance_reminders(
+    conn: aiosqlite.Connection, advances: list[tuple[int | None, int, int]]
+) -> None:
+    """(next epoch, user id, due epoch) rows: compare-and-set on the due time, so a row that
+    changed meanwhile (new reminder time) is left alone."""
+    await conn.executemany(
+        "UPDATE streak_members SET next_reminder_at = ? WHERE user_id = ? AND next_reminder_at = ?",
+        advances,
+    )
+
+
+async def counted_or_paused(conn: Source, wanted: dict[int, date]) -> set[int]:
+    """Members (of ``wanted``: user id -> local day) who checked in, rested or are paused that
+    day. Two queries for the whole batch instead of one per member."""
+    if not wanted:
+        return set()
+    marks = ", ".join("?" * len(wanted))
+    ids = tuple(wanted)
+    first, last = min(wanted.values()).isoformat(), max(wanted.values()).isoformat()
+    done: set[int] = set()
+    for user_id, day in await _all(
+        conn,
+        f"SELECT user_id, day FROM streak_days WHERE user_id IN ({marks}) AND day BETWEEN ? AND ? "
+        "AND (checkins > 0 OR rest_reason IS NOT NULL)",
+        (*ids, first, last),
+    ):
+        if wanted[user_id].isoformat() == day:
+            done.add(user_id)
+    for user_id, start, end in await _all(
+        conn,
+        f"SELECT user_id, start_day, end_day FROM streak_pauses WHERE user_id IN ({marks}) "
+        "AND end_day >= ? AND start_day <= ?",
+        (*ids, first, last),
+    ):
+        if start <= wanted[user_id].isoformat() <= end:
+            done.add(user_id)
+    return done
+
+
+async def remember_dm_channels(conn: aiosqlite.Connection, channels: dict[int, int]) -> None:
+    """Store learnt DM channel ids, only for members who still want reminders (least data)."""
+    await conn.executemany(
+        "UPDATE streak_members SET dm_channel_id = ? WHERE user_id = ? "
+        "AND reminder_time IS NOT NULL",
+        [(channel_id, user_id) for user_id, channel_id in channels.items()],
+    )

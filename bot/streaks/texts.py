@@ -6,8 +6,9 @@ import hashlib
 from datetime import date
 
 JOIN_EXPLANATION = (
-    "Streaks are opt-in. I store your time zone, your optional reminder time, and your "
-    "check-ins (date, minutes, activity, note) and rest days, only to show your streak.\n"
+    "Streaks are opt-in. I store your time zone, your optional reminder time (and our DM "
+    "channel, to send it), and your check-ins (date, minutes, activity, note) and rest days, "
+    "only to show your streak.\n"
     "You can see everything with /mydata export, and leave or erase it any time."
 )
 

@@ -1,12 +1,16 @@
 """The bot's lifecycle with discord.py's real Bot class; only the network calls are faked."""
 
-from unittest.mock import AsyncMock
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock
 
 import discord
+import pytest
 
 from bot.app import App
-from bot.discord_bot import MSBot, build_intents, discover_cogs
+from bot.discord_bot import MSBot, build_intents, discover_cogs, draw_requests_from
+from bot.ratelimit import RateBudget
 from bot.settings import Settings
+from tests.bot.test_ratelimit import FakeTime
 
 
 async def _started_bot(settings: Settings) -> MSBot:
@@ -72,3 +76,41 @@ async def test_sigterm_closes_the_bot_and_database(settings: Settings) -> None:
         await asyncio.sleep(0.01)
     assert bot.is_closed()
     assert not bot.app.db.is_open
+
+
+class FakeHttp:
+    """discord.py's HTTPClient.request, answering from a script."""
+
+    def __init__(self) -> None:
+        self.routes: list[str] = []
+
+    async def request(self, route: str, **kwargs: Any) -> Any:
+        self.routes.append(route)
+        if route == "refused":
+            response = MagicMock(status=429, headers={"Retry-After": "3"})
+            raise discord.HTTPException(response, "You are being rate limited.")
+        if route == "too long":
+            raise discord.RateLimited(120.0)
+        return {"id": "1"}
+
+
+async def test_every_rest_request_draws_from_the_budget_and_a_429_holds_it() -> None:
+    http = FakeHttp()
+    fake = FakeTime()
+    budget = RateBudget(100, 10, clock=fake, sleep=fake.sleep)
+    draw_requests_from(http, budget)  # type: ignore[arg-type]
+    assert await http.request("send") == {"id": "1"}
+    assert budget.limiter.acquired == 1 and not budget.limiter.held
+    with pytest.raises(discord.HTTPException):
+        await http.request("refused")
+    assert budget.limiter.acquired == 2 and budget.limiter.held
+    with pytest.raises(discord.RateLimited):
+        await http.request("too long")  # waited out the 3 seconds first
+    assert fake.now >= 1003 and budget.limiter.held
+    assert http.routes == ["send", "refused", "too long"]
+
+
+async def test_the_bot_sends_every_rest_request_through_its_budget(settings: Settings) -> None:
+    bot = MSBot(App(settings))
+    assert bot.rate_budget.rate < 50  # inside Discord's global limit
+    assert bot.http.request.__wrapped__ is not None  # type: ignore[attr-defined]

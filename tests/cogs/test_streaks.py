@@ -11,11 +11,19 @@ from unittest.mock import AsyncMock, MagicMock
 import discord
 import pytest
 
-import cogs.streaks as cog_module
 from bot.app import App
+from bot.ratelimit import RateBudget
 from bot.settings import Settings
+from bot.streaks.delivery import DmClosedError, RetryLaterError, UnknownChannelError
 from bot.streaks.feature import Streaks, streaks_of
-from cogs.streaks import CheckinCog, MovedButton, RestButton, SnoozeButton, StreakCog
+from cogs.streaks import (
+    CheckinCog,
+    MovedButton,
+    RestButton,
+    SnoozeButton,
+    StreakCog,
+    delivery_error,
+)
 from tests.bot.streaks.conftest import MovableClock
 from tests.helpers import (
     admin_permissions,
@@ -49,7 +57,19 @@ def s(sapp: App) -> Streaks:
 def fake_bot(app: App) -> MagicMock:
     bot = MagicMock()
     bot.app = app
+    bot.rate_budget = RateBudget(40, 4, headroom=8)
     return bot
+
+
+def dm_bot(app: App, channel_id: int = 555) -> tuple[MagicMock, MagicMock]:
+    """A fake bot that opens DM channel ``channel_id``, and that channel."""
+    bot = fake_bot(app)
+    channel = MagicMock(spec=discord.PartialMessageable)
+    channel.id = channel_id
+    channel.send = AsyncMock()
+    bot.create_dm = AsyncMock(return_value=channel)
+    bot.get_partial_messageable = MagicMock(return_value=channel)
+    return bot, channel
 
 
 async def rebuilt(cls: Any, custom_id: str, interaction: Any) -> Any:
@@ -89,7 +109,7 @@ async def test_join_needs_confirmation_and_stores_nothing_on_cancel(sapp: App, s
     await task
     assert "You're in" in interaction.sent[-1].text
     member = await s.core.member(USER)
-    assert member is not None and member.reminder_time == "19:30"
+    assert member is not None and member.reminder_time == "~19:30"
 
 
 @pytest.mark.parametrize(
@@ -146,37 +166,108 @@ async def test_pinned_button_for_a_member_who_has_not_joined(sapp: App) -> None:
 
 
 async def test_reminder_loop_sends_dm_with_buttons(
-    sapp: App, s: Streaks, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+    sapp: App, s: Streaks, clock: MovableClock
 ) -> None:
-    monkeypatch.setattr(cog_module, "DM_INTERVAL", 0)
-    await s.core.join(USER, 1, "Europe/Paris", "19:00")
-    bot = fake_bot(sapp)
-    user = make_member(USER)
-    bot.get_user = MagicMock(return_value=user)
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, channel = dm_bot(sapp)
     clock.set(2026, 3, 2, 18, 0)
     assert await StreakCog(bot).send_due_reminders() == 1
-    kwargs = user.send.await_args.kwargs
+    kwargs = channel.send.await_args.kwargs
     labels = [item.item.label for item in kwargs["view"].children]
     assert labels == ["I moved today", "Rest day", "Pause reminders for a week"]
     assert await StreakCog(bot).send_due_reminders() == 0  # not twice
 
 
-async def test_closed_dms_turn_reminders_off_and_notice_shows_next_time(
-    sapp: App, s: Streaks, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+async def test_reminder_dm_channel_is_stored_then_reused(
+    sapp: App, s: Streaks, clock: MovableClock
 ) -> None:
-    monkeypatch.setattr(cog_module, "DM_INTERVAL", 0)
-    await s.core.join(USER, 1, "Europe/Paris", "19:00")
-    bot = fake_bot(sapp)
-    user = make_member(USER)
-    user.send = AsyncMock(side_effect=discord.Forbidden(MagicMock(status=403), "closed"))
-    bot.get_user = MagicMock(return_value=user)
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, _channel = dm_bot(sapp, channel_id=555)
+    clock.set(2026, 3, 2, 18, 0)
+    assert await StreakCog(bot).send_due_reminders() == 1
+    bot.create_dm.assert_awaited_once()  # first reminder: open the DM, then send
+    member = await s.core.member(USER)
+    assert member is not None and member.dm_channel_id == 555
+    clock.set(2026, 3, 3, 18, 0)
+    assert await StreakCog(bot).send_due_reminders() == 1
+    bot.create_dm.assert_awaited_once()  # next day: one request, to the stored channel
+    bot.get_partial_messageable.assert_called_with(555, type=discord.ChannelType.private)
+
+
+async def test_stale_dm_channel_is_opened_again_once(
+    sapp: App, s: Streaks, clock: MovableClock
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    async with sapp.db.write() as conn:
+        await conn.execute("UPDATE streak_members SET dm_channel_id = 444")
+    bot, channel = dm_bot(sapp, channel_id=555)
+    gone = MagicMock(spec=discord.PartialMessageable)
+    gone.send = AsyncMock(side_effect=discord.NotFound(MagicMock(status=404), "unknown"))
+    bot.get_partial_messageable = MagicMock(
+        side_effect=lambda cid, **_: gone if cid == 444 else channel
+    )
+    clock.set(2026, 3, 2, 18, 0)
+    assert await StreakCog(bot).send_due_reminders() == 1
+    channel.send.assert_awaited_once()
+    member = await s.core.member(USER)
+    assert member is not None and member.dm_channel_id == 555
+
+
+async def test_closed_dms_turn_reminders_off_and_notice_shows_next_time(
+    sapp: App, s: Streaks, clock: MovableClock
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, channel = dm_bot(sapp)
+    channel.send = AsyncMock(side_effect=discord.Forbidden(MagicMock(status=403), "closed"))
     clock.set(2026, 3, 2, 18, 0)
     assert await StreakCog(bot).send_due_reminders() == 0
     member = await s.core.member(USER)
-    assert member is not None and member.reminder_time is None
+    assert member is not None and member.reminder_time is None and member.dm_channel_id is None
     interaction = make_interaction(sapp, user=make_member(USER))
     await invoke(CheckinCog.checkin, CheckinCog(bot), interaction)
     assert "direct messages are closed" in interaction.sent[0].text
+
+
+async def test_a_deleted_account_gets_no_more_reminders(
+    sapp: App, s: Streaks, clock: MovableClock
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, _ = dm_bot(sapp)
+    bot.create_dm = AsyncMock(side_effect=discord.NotFound(MagicMock(status=404), "unknown"))
+    clock.set(2026, 3, 2, 18, 0)
+    assert await StreakCog(bot).send_due_reminders() == 0
+    member = await s.core.member(USER)
+    assert member is not None and member.reminder_time is None  # not retried every day
+
+
+async def test_a_failed_tick_does_not_stop_the_reminder_loop(
+    sapp: App, s: Streaks, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await s.core.join(USER, 1, "Europe/Paris", "19:00 exactly")
+    bot, channel = dm_bot(sapp)
+    cog = StreakCog(bot)
+    broken = AsyncMock(side_effect=RuntimeError("database is locked"))
+    monkeypatch.setattr(s.reminders, "claim_due", broken)
+    clock.set(2026, 3, 2, 18, 0)
+    await cog.reminder_loop.coro(cog)  # logged, not raised: discord.py keeps the loop running
+    monkeypatch.undo()
+    await cog.reminder_loop.coro(cog)  # the next tick sends it
+    channel.send.assert_awaited_once()
+
+
+def test_discord_errors_map_to_what_the_sender_does() -> None:
+    def http_error(cls: type[discord.HTTPException], status: int, **headers: str) -> Any:
+        return cls(MagicMock(status=status, headers=headers), "x")
+
+    assert isinstance(delivery_error(http_error(discord.Forbidden, 403)), DmClosedError)
+    assert isinstance(delivery_error(http_error(discord.NotFound, 404)), UnknownChannelError)
+    limited = delivery_error(http_error(discord.HTTPException, 429, **{"Retry-After": "2.5"}))
+    assert isinstance(limited, RetryLaterError) and limited.retry_after == 2.5
+    assert isinstance(delivery_error(http_error(discord.DiscordServerError, 503)), RetryLaterError)
+    assert isinstance(delivery_error(discord.RateLimited(7.0)), RetryLaterError)
+    assert isinstance(delivery_error(TimeoutError()), RetryLaterError)
+    bad_request = http_error(discord.HTTPException, 400)
+    assert delivery_error(bad_request) is None  # a real error: raised as it is, logged
 
 
 async def test_status_sends_picture_with_alt_text_and_cleans_up(sapp: App, s: Streaks) -> None:
@@ -236,7 +327,7 @@ async def test_settings_bad_reminder_keeps_old_value(sapp: App, s: Streaks) -> N
     await invoke(StreakCog.settings, StreakCog(fake_bot(sapp)), interaction, reminder="25:00")
     assert "HH:MM" in interaction.sent[0].text
     member = await s.core.member(USER)
-    assert member is not None and member.reminder_time == "08:00"
+    assert member is not None and member.reminder_time == "~08:00"
 
 
 async def test_leave_then_delete_history(sapp: App, s: Streaks) -> None:

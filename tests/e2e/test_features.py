@@ -73,10 +73,10 @@ async def test_join_then_check_in_from_the_reminder_dm(
 ) -> None:
     zone = _daytime_zone()
     at = (datetime.now(ZoneInfo(zone)) + timedelta(minutes=2)).strftime("%H:%M")
-    preview = await d.run("/streak join", {"zone": zone, "reminder": at}, who="member")
+    preview = await d.run("/streak join", {"zone": zone, "reminder": f"{at} exactly"}, who="member")
     assert "Join streaks?" in preview.reply.text() and preview.reply.ephemeral
     joined = await d.click(preview.reply, "Yes, join", who="member")
-    assert f"remind you at {at}" in joined.text
+    assert f"remind you at {at} exactly" in joined.text
 
     clock.shift(timedelta(minutes=5))
     cog = running.bot.get_cog("StreakCog")

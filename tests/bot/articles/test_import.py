@@ -323,17 +323,21 @@ async def test_articles_imported_by_the_cli_are_seen_by_the_running_bot(
         MSBOT_ARTICLES_DIR=str(library_settings.articles_dir),
     )
     assert result.returncode == 0, result.stderr
+    # Noticed at once, rebuilt in the background: meanwhile the old catalogue answers at once.
+    assert await svc.autocomplete("") == []
+    await svc.catalog_rebuilt()
     assert await svc.autocomplete("") == [("Imported elsewhere", "from-the-cli")]
     assert (await svc.resolve("imported elsewhere")).slug == "from-the-cli"
 
 
-async def test_an_import_racing_a_catalogue_build_never_leaves_it_stale(
+async def test_an_import_racing_a_catalogue_rebuild_never_leaves_it_stale(
     empty_app: App,
     write_article: Callable[..., Path],
     library_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import asyncio
+    from unittest.mock import AsyncMock
 
     svc = service(empty_app)
     real_fetchall = empty_app.db.fetchall
@@ -346,13 +350,16 @@ async def test_an_import_racing_a_catalogue_build_never_leaves_it_stale(
             await proceed.wait()
         return rows
 
-    svc.invalidate()
     monkeypatch.setattr(empty_app.db, "fetchall", slow_fetchall)
-    building = asyncio.create_task(svc.catalog())  # reads the library before the import
-    await fetched.wait()
+    # Another process changed the file: the catalogue is rebuilt in the background.
+    monkeypatch.setattr(empty_app.db, "external_changes", AsyncMock(return_value=1))
+    assert await svc.autocomplete("") == []  # answered at once, from the catalogue in hand
+    await fetched.wait()  # the rebuild has read the library, before the import below
     monkeypatch.setattr(empty_app.db, "fetchall", real_fetchall)
     write_article("late.md", article_text("late", "Arrived during the build"))
-    await import_folder(svc, library_settings.articles_dir)
+    importing = asyncio.create_task(import_folder(svc, library_settings.articles_dir))
+    await asyncio.sleep(0.05)  # the import reaches the catalogue lock and waits there
     proceed.set()
-    await building
+    await importing
+    await svc.catalog_rebuilt()
     assert ("Arrived during the build", "late") in await svc.autocomplete("")

@@ -64,6 +64,7 @@ async def seed_everything(app: App, member: int = MEMBER) -> dict[str, int]:
     clock.now += timedelta(days=1)
     await streaks.core.rest(member, "heat")
     await streaks.core.pause(member, 1)
+    await streaks.reminders.remember_dm_channels({member: 777000000000000001})
 
     ratings = articles_of(app).ratings
     article = await articles_of(app).resolve("fatigue-and-weakness")

@@ -112,6 +112,46 @@ def test_good_reminder_times(raw: str, expected: time) -> None:
     assert rules.parse_reminder_time(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "stored", "said"),
+    [
+        ("19:30", "~19:30", "around 19:30"),
+        ("7.05", "~07:05", "around 07:05"),
+        ("19:30 exactly", "19:30", "at 19:30 exactly"),
+        ("Exactly 8h15", "08:15", "at 08:15 exactly"),
+    ],
+)
+def test_reminders_are_around_a_time_unless_exact(raw: str, stored: str, said: str) -> None:
+    reminder = rules.ReminderTime.parse(raw)
+    assert reminder.stored() == stored and reminder.describe() == said
+    assert rules.ReminderTime.from_stored(stored) == reminder
+
+
+def test_reminders_stored_before_around_existed_stay_exact() -> None:
+    assert rules.ReminderTime.from_stored("19:30") == rules.ReminderTime(time(19, 30), exact=True)
+
+
+def test_around_spreads_a_servers_reminders_over_the_window_stably() -> None:
+    around = rules.ReminderTime.parse("08:00")
+    minutes = [around.minute_for(user) for user in range(1, 2001)]
+    offsets = {m.hour * 60 + m.minute - 8 * 60 for m in minutes}
+    assert offsets <= set(range(-rules.AROUND_MINUTES, rules.AROUND_MINUTES + 1))
+    assert len(offsets) == 2 * rules.AROUND_MINUTES + 1  # every minute of the window is used
+    assert [around.minute_for(user) for user in range(1, 2001)] == minutes  # same every day
+    exact = rules.ReminderTime.parse("08:00 exactly")
+    assert {exact.minute_for(user) for user in range(1, 50)} == {time(8, 0)}
+
+
+@given(st.integers(1, 10**18), st.integers(0, 23), st.integers(0, 59), st.integers(0, 4))
+def test_around_never_moves_a_reminder_to_another_day(
+    user: int, hour: int, minute: int, day_end: int
+) -> None:
+    chosen = time(hour, minute)
+    got = rules.ReminderTime(chosen).minute_for(user, day_end)
+    as_day_minutes = [(t.hour * 60 + t.minute - day_end * 60) % 1440 for t in (chosen, got)]
+    assert abs(as_day_minutes[1] - as_day_minutes[0]) <= rules.AROUND_MINUTES
+
+
 def test_zone_validation_is_case_insensitive_and_strict() -> None:
     assert rules.validate_zone("europe/paris") == "Europe/Paris"
     assert rules.validate_zone("America/New York") == "America/New_York"

@@ -254,10 +254,15 @@ async def test_settings_validate_everything_before_saving(s: Streaks) -> None:
     with pytest.raises(UserError, match="HH:MM"):
         await s.account.update(USER, public=True, reminder="25:00")
     member = await s.core.member(USER)
-    assert member is not None and not member.public and member.reminder_time == "19:00"
+    assert member is not None and not member.public and member.reminder_time == "~19:00"
+    await s.reminders.remember_dm_channels({USER: 555})
     await s.account.update(USER, reminder="off")
     member = await s.core.member(USER)
     assert member is not None and member.reminder_time is None and member.next_reminder_at is None
+    assert member.dm_channel_id is None  # no reminders: the DM channel is not kept either
+    await s.reminders.remember_dm_channels({USER: 555})
+    member = await s.core.member(USER)
+    assert member is not None and member.dm_channel_id is None  # nor learnt again
 
 
 async def test_status_image_and_text_alternative(s: Streaks, sapp: App) -> None:
@@ -332,9 +337,11 @@ async def test_privacy_export_and_erase(s: Streaks, sapp: App, clock: MovableClo
     await s.core.checkin(USER, 10, "yoga", "gentle")
     await s.core.rest(USER, "heat", yesterday=True)
     await s.core.pause(USER, 1)
+    await s.reminders.remember_dm_channels({USER: 123456789012345678})
     data = await sapp.privacy.export(USER)
     section = data["streaks"]
     assert section["settings"]["zone"] == "Europe/Paris"
+    assert section["settings"]["dm_channel_id"] == "123456789012345678"  # ids as text in JSON
     assert section["checkins"][0]["note"] == "gentle"
     assert section["rest_days"] == [{"day": "2026-03-01", "reason": "heat"}]
     assert len(section["pauses"]) == 1
