@@ -39,19 +39,30 @@ class Wording:
     weight: float
     word_terms: list[str]
     norm: float
+    #: Square root of the number of character n-grams (the character block's divisor).
+    char_norm: float = 1.0
 
     def top(self, model: LearnedModel, count: int = 3) -> list[str]:
-        """The word terms that pushed the score most in the direction of its sign."""
+        """Whole words and phrases that pushed the score most in the direction of its sign.
+
+        A word carries its own weight plus the weight of its character n-grams, so the
+        explanation names words a moderator reads ("herbs", "whatsapp him"), never fragments,
+        symbols or digit shapes such as "/" or "00000".
+        """
         sign = 1.0 if self.weight >= 0 else -1.0
         seen: dict[str, float] = {}
         for term in self.word_terms:
-            value = model.words.get(term)
-            if value is not None and value * sign > 0:
+            if term in seen or not any(c.isalpha() for c in term):
+                continue
+            value = model.words.get(term, 0.0) / self.norm
+            if " " not in term:
+                value += model.char_part(term) / self.char_norm
+            if value * sign > 0:
                 seen[term] = value * sign
         best = heapq.nlargest(count * 2, seen.items(), key=lambda item: item[1])
         shown: list[str] = []
         for term, _ in best:
-            # "whatsapp him" already says "whatsapp": skip a word inside a shown bigram.
+            # "whatsapp him" already says "whatsapp": skip a word inside a shown phrase.
             if any(term in other.split(" ") for other in shown if " " in other):
                 continue
             shown.append(term)
@@ -99,7 +110,8 @@ class LearnedModel:
         total = word_total / norm
         if char_count:
             total += char_total / math.sqrt(char_count)
-        return Wording(round(total * self.scale, 2), toks + ngrams, norm)
+        char_norm = math.sqrt(char_count) if char_count else 1.0
+        return Wording(round(total * self.scale, 2), toks + ngrams, norm, char_norm)
 
     def _token_part(self, tok: str) -> tuple[float, float, int]:
         """A word's own weight, and its character n-grams' summed weight and count, memoised.
@@ -117,6 +129,11 @@ class LearnedModel:
             self._token_cache.clear()
         self._token_cache[tok] = part
         return part
+
+    def char_part(self, tok: str) -> float:
+        """The summed weight of one word's character n-grams (memoised with the word)."""
+        known = self._token_cache.get(tok)
+        return (known if known is not None else self._token_part(tok))[1]
 
     def term_weight(self, term: str) -> float:
         return self.words.get(term, 0.0) * self.scale

@@ -175,6 +175,24 @@ def test_flag_explains_the_wording(detector: Detector) -> None:
     assert wording[0].label.startswith("wording common in") and "'" in wording[0].matched
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had your mobile 11 months? Latest Nokia all FREE! Text YES to 80086 for callback",
+        "Congrats! You won a £500 prize, txt WIN to 80086 now http://bit.ly/x/y",
+        "his herbs reversed my husband's MS, message Dr Musa on whatsapp",
+    ],
+)
+def test_wording_is_explained_with_whole_words(detector: Detector, text: str) -> None:
+    """Moderators read words, never n-gram fragments, symbols or digit shapes ('/', '00000')."""
+    wording = next(r for r in detector.check(text).reasons if r.signal == "wording")
+    terms = [term.strip("'") for term in wording.matched.split("', '")]
+    assert terms and all(any(c.isalpha() for c in term) for term in terms)
+    normalised = text.lower()
+    for term in terms:
+        assert all(word in normalised for word in term.split(" ")), term
+
+
 def test_link_reasons_carry_the_rebuilt_domain(detector: Detector) -> None:
     verdict = detector.check("my legs work again thanks to ww w. msherbs. c om")
     link = next(r for r in verdict.reasons if r.rule == "links.obfuscated")
