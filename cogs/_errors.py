@@ -9,23 +9,11 @@ from discord import app_commands
 
 from bot.errors import UserError, new_error_id
 from bot.i18n import N_, _, join_list, number
+from bot.permissions import permission_label
 from cogs._language import speak_to
 
 log = logging.getLogger(__name__)
 
-
-#: Discord's permission names as its apps show them (the ones the bot's commands need).
-PERMISSION_NAMES = {
-    "manage_guild": N_("Manage Server"),
-    "manage_messages": N_("Manage Messages"),
-    "moderate_members": N_("Timeout Members"),
-    "ban_members": N_("Ban Members"),
-    "send_messages": N_("Send Messages"),
-    "embed_links": N_("Embed Links"),
-    "attach_files": N_("Attach Files"),
-    "read_message_history": N_("Read Message History"),
-    "view_channel": N_("View Channels"),
-}
 
 #: A value Discord could not turn into what the option holds, one whole sentence per kind.
 NOT_VALID = {
@@ -40,12 +28,7 @@ NOT_VALID = {
 
 
 def _permission_names(names: list[str]) -> str:
-    return join_list(
-        _(PERMISSION_NAMES[name])
-        if name in PERMISSION_NAMES
-        else name.replace("_", " ").replace("guild", "server").title()
-        for name in names
-    )
+    return join_list(permission_label(name) for name in names)
 
 
 def friendly_message(error: Exception) -> tuple[str, str | None]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -104,11 +103,7 @@ def translate_items(items: Sequence[discord.ui.Item[Any]]) -> None:
             item.label = _(item.label)
         elif isinstance(item, discord.ui.Select) and item.placeholder:
             item.placeholder = _(item.placeholder)
-        elif isinstance(item, discord.ui.TextInput):
-            if item.label:
-                with warnings.catch_warnings():  # a label outside discord.ui.Label is deprecated
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    item.label = _(item.label)
+        elif isinstance(item, discord.ui.TextInput):  # its label is a discord.ui.Label's text
             if item.placeholder:
                 item.placeholder = _(item.placeholder)
         elif isinstance(item, discord.ui.Label):

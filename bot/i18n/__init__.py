@@ -168,3 +168,30 @@ def join_list(items: Iterable[str]) -> str:
     from babel.lists import format_list
 
     return format_list(parts, style="standard", locale=format_locale())
+
+
+def decimal(value: float, places: int) -> str:
+    """``value`` with exactly ``places`` decimals, the current language's way (4.5 / 4,5)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    # Rounded as Python's f"{value:.1f}" rounds (the binary value), then written per locale.
+    return format_decimal(round(value, places), format=pattern, locale=format_locale())
+
+
+def decimal_g(value: float) -> str:
+    """``value`` as ``f"{value:g}"`` writes it (3, 2.5, 0.35), with the language's decimal mark."""
+    text = f"{value:g}"
+    if current_language() == SOURCE or "e" in text:
+        return text
+    from babel.numbers import get_decimal_symbol
+
+    return text.replace(".", get_decimal_symbol(format_locale()))
+
+
+def percent(share: float) -> str:
+    """``0.85`` -> "85%" ("85 %" in German), rounded as ``f"{share:.0%}"`` rounds."""
+    from babel.numbers import format_percent
+
+    whole = int(f"{share:.0%}".rstrip("%"))  # Python's rounding, so English stays as it was
+    return format_percent(whole / 100, locale=format_locale())
