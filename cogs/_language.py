@@ -89,6 +89,16 @@ class LanguageTree(app_commands.CommandTree):
         return True
 
 
+#: Where a text is a name a member types (rules: lower case, no spaces), not a description.
+NAME_LOCATIONS = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+    }
+)
+
+
 class CommandTranslator(app_commands.Translator):
     """Command, group, option and choice names and descriptions from the ``commands`` catalogs.
 
@@ -102,6 +112,12 @@ class CommandTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContext[Any, Any],
     ) -> str | None:
+        if context.location in NAME_LOCATIONS and (
+            i18n.language_of(locale, supported=i18n.COMMAND_LANGUAGES) not in i18n.MESSAGE_LANGUAGES
+        ):
+            # The replies mention commands by name ("/streak join"): where they are English,
+            # the names stay English too, so what a reply says is what the member sees.
+            return None
         return translate_command_text(string.message, locale)
 
 

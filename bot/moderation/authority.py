@@ -154,7 +154,8 @@ _REFUSALS = {
 
 def _refused(facts: ActionFacts, why: str) -> Decision:
     ban, timeout = _REFUSALS[why]
-    return Decision(False, _(ban if facts.action == "ban" else timeout))
+    sentence = ban if facts.action == "ban" else timeout
+    return Decision(False, _(sentence))
 
 
 def _member_action(facts: ActionFacts) -> Decision:

@@ -96,7 +96,8 @@ def reason_label(label: str) -> str:
     """A stored reason label as the current language says it."""
     part = _PART.match(label)
     if part and part["where"] in PARTS:
-        return _(PARTS[part["where"]]).format(reason=reason_label(part["reason"]))
+        template = PARTS[part["where"]]
+        return _(template).format(reason=reason_label(part["reason"]))
     if label.endswith(_QUOTED_SUFFIX):
         return _(QUOTED).format(reason=reason_label(label.removesuffix(_QUOTED_SUFFIX)))
     if label in LABELS:
