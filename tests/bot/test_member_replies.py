@@ -245,12 +245,13 @@ def help_life(app: App, say: Transcript) -> None:
 
 async def transcript(tmp_path: Path, language: str = "en") -> str:
     """The member's whole life with the bot, read in ``language`` (a server in it too)."""
+    folder = tmp_path / language
+    folder.mkdir(parents=True, exist_ok=True)
     with i18n.using(language, language):
-        return await _transcript(tmp_path / language)
+        return await _transcript(folder)
 
 
 async def _transcript(tmp_path: Path) -> str:
-    tmp_path.mkdir(parents=True, exist_ok=True)
     clock = MovableClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # a Monday
     settings = Settings(  # type: ignore[call-arg]
         database_path=tmp_path / "replies.sqlite3", articles_dir=tmp_path, _env_file=None
