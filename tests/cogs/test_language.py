@@ -58,11 +58,13 @@ def test_no_cog_builds_a_bare_view_or_modal() -> None:
     problems = []
     for path in sorted((ROOT / "cogs").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in {"View", "Modal", "LayoutView"} and ast.unparse(
-                    node.func.value
-                ).endswith("ui"):
-                    problems.append(f"{path.name}:{node.lineno}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"View", "Modal", "LayoutView"}
+                and ast.unparse(node.func.value).endswith("ui")
+            ):
+                problems.append(f"{path.name}:{node.lineno}")
     assert not problems
 
 
