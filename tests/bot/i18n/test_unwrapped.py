@@ -63,7 +63,7 @@ TEXT_KEYWORDS = {
 TRANSLATING = {"_", "N_", "ngettext"}
 #: (file, text) pairs that are right as they are, and why.
 ALLOWED = {
-    # Discord option values and custom ids: never shown as words.
+    # Slash-command choices: Discord shows them through the `commands` catalog (Translator).
     ("cogs/streaks.py", "today"),
     ("cogs/streaks.py", "yesterday"),
 }
