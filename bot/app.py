@@ -20,6 +20,7 @@ from typing import Any
 
 import bot
 from bot.guild_config import GuildConfigService
+from bot.i18n import _
 from bot.privacy import PrivacyRegistry
 from bot.settings import Settings
 from bot.storage import Database
@@ -90,7 +91,7 @@ class App:
 
     @property
     def feature_titles(self) -> dict[str, str]:
-        return {f.name: f.title for f in self.features}
+        return {f.name: _(f.title) for f in self.features}
 
     def service(self, name: str) -> Any:
         return self.services[name]

@@ -29,6 +29,7 @@ from bot.errors import ConfigurationError
 from bot.ratelimit import RateBudget
 from bot.settings import CONSOLE_HINT
 from bot.text import clean_text
+from cogs._language import CommandTranslator, LanguageTree
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,8 @@ class MSBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, roles=False, replied_user=False
             ),
+            # Every command, menu and autocomplete answers in the member's language.
+            tree_cls=LanguageTree,
             **options,
         )
         self.app = app
@@ -165,13 +168,22 @@ class MSBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if not self.app.is_started:
             await self.app.start()
+        # Command names and descriptions in each member's language (the `commands` catalogs).
+        await self.tree.set_translator(CommandTranslator())
         for extension in discover_cogs():
             await self.load_extension(extension)
         await self.sync_commands()
         self.serving = True
 
-    def command_payload_hash(self) -> str:
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+    async def command_payload_hash(self) -> str:
+        """What a sync would send, translations included (a changed catalog re-syncs)."""
+        translator = self.tree.translator
+        payload = [
+            await command.get_translated_payload(self.tree, translator)
+            if translator is not None
+            else command.to_dict(self.tree)
+            for command in self.tree.get_commands()
+        ]
         payload.sort(key=lambda item: (item.get("type", 1), item["name"]))
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -184,7 +196,7 @@ class MSBot(commands.AutoShardedBot):
             synced = await self._sync(guild)
             log.info("Synced %d commands to development guild %s", len(synced), dev_guild_id)
             return "guild"
-        digest = self.command_payload_hash()
+        digest = await self.command_payload_hash()
         stored = await self.app.db.fetchval(
             "SELECT value FROM bot_meta WHERE key = ?", (COMMAND_HASH_KEY,)
         )

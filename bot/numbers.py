@@ -14,6 +14,7 @@ import math
 import re
 
 from bot.errors import UserError
+from bot.i18n import _, number
 
 #: SQLite stores integers in 64 signed bits: every id the core stores or looks up fits here.
 SQLITE_INT_MAX = 2**63 - 1
@@ -30,21 +31,19 @@ def _shown(text: str) -> str:
     return " ".join(text.split())[:40]
 
 
-def _range(minimum: float, maximum: float) -> str:
-    return f"between {minimum:g} and {maximum:g}"
-
-
 def parse_int(text: str, *, what: str, minimum: int, maximum: int) -> int:
     """A whole number from ``minimum`` to ``maximum``, or a :class:`UserError` naming ``what``
     (e.g. "`rest_days`", "A rating")."""
     cleaned = text.strip()
     if len(cleaned) > MAX_NUMBER_LENGTH or not _INTEGER.fullmatch(cleaned):
         raise UserError(
-            f"{what} needs a whole number {_range(minimum, maximum)}, not `{_shown(text)}`."
+            _("{what} needs a whole number between {minimum} and {maximum}, not `{typed}`.").format(
+                what=what, minimum=number(minimum), maximum=number(maximum), typed=_shown(text)
+            )
         )
     value = int(cleaned)
     if not minimum <= value <= maximum:
-        raise UserError(f"{what} must be {_range(minimum, maximum)}.")
+        raise UserError(_out_of_range(what, minimum, maximum))
     return value
 
 
@@ -53,11 +52,21 @@ def parse_float(text: str, *, what: str, minimum: float, maximum: float) -> floa
     infinity, or a :class:`UserError` naming ``what``."""
     cleaned = text.strip()
     if len(cleaned) > MAX_NUMBER_LENGTH or not _DECIMAL.fullmatch(cleaned):
-        raise UserError(f"{what} needs a number {_range(minimum, maximum)}, not `{_shown(text)}`.")
+        raise UserError(
+            _("{what} needs a number between {minimum} and {maximum}, not `{typed}`.").format(
+                what=what, minimum=number(minimum), maximum=number(maximum), typed=_shown(text)
+            )
+        )
     value = float(cleaned)
     if not (math.isfinite(value) and minimum <= value <= maximum):
-        raise UserError(f"{what} must be {_range(minimum, maximum)}.")
+        raise UserError(_out_of_range(what, minimum, maximum))
     return value
+
+
+def _out_of_range(what: str, minimum: float, maximum: float) -> str:
+    return _("{what} must be between {minimum} and {maximum}.").format(
+        what=what, minimum=number(minimum), maximum=number(maximum)
+    )
 
 
 def parse_id(text: str) -> int | None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bot.i18n import N_, _
+
 
 class Tone(StrEnum):
     INFO = "info"
@@ -47,14 +49,14 @@ class Reply:
 # Words, not colour or emoji, carry the meaning of the tone.
 _TONE_PREFIX = {
     Tone.INFO: "",
-    Tone.SUCCESS: "Done: ",
-    Tone.WARNING: "Note: ",
-    Tone.ERROR: "Sorry: ",
+    Tone.SUCCESS: N_("Done: "),
+    Tone.WARNING: N_("Note: "),
+    Tone.ERROR: N_("Sorry: "),
 }
 
 
 def tone_prefix(tone: Tone) -> str:
-    return _TONE_PREFIX[tone]
+    return _(_TONE_PREFIX[tone])
 
 
 def render_text(reply: Reply) -> str:
@@ -74,7 +76,7 @@ def render_text(reply: Reply) -> str:
             else f"{item.name}:\n{item.value}"
         )
     if reply.url:
-        lines.append(f"Link: {reply.url}")
+        lines.append(_("Link: {url}").format(url=reply.url))
     if reply.image_path is not None:
         lines.append(f"[image: {reply.image_path}] {reply.image_alt or ''}".rstrip())
     if reply.footer:

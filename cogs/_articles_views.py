@@ -13,15 +13,25 @@ from typing import Any
 
 import discord
 
+from bot import i18n
 from bot.articles import render
 from bot.articles.feature import FEEDBACK_CHANNEL_KEY, service_of
 from bot.articles.models import Article
 from bot.articles.ratings import EDITOR_PERMISSION, MAX_FEEDBACK, Feedback, RatingOutcome
 from bot.articles.service import ArticleService, ArticleSuggestions, Suggestion
+from bot.i18n import N_, _, ngettext
 from bot.replies import Reply, Tone
 from cogs._errors import handle_interaction_error
+from cogs._language import SpeaksMemberLanguage
 from cogs._permissions import require_here
-from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed, respond
+from cogs._ui import (
+    DynamicItemsView,
+    GuardedModal,
+    OwnerOnlyView,
+    app_of,
+    reply_to_embed,
+    respond,
+)
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -32,11 +42,18 @@ def service_for(interaction: discord.Interaction) -> ArticleService:
 
 
 def star_label(stars: int) -> str:
-    return f"{stars} star" if stars == 1 else f"{stars} stars"
+    return ngettext("{count} star", "{count} stars", stars).format(count=stars)
+
+
+def resolved_reply(feedback_id: int) -> Reply:
+    return Reply(
+        body=_("Feedback #{number} is resolved.").format(number=feedback_id), tone=Tone.SUCCESS
+    )
 
 
 # -- persistent buttons (work on messages posted before a restart) -----------------------------
 class RateButton(
+    SpeaksMemberLanguage,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"article:rate:(?P<article_id>[0-9]{1,19}):(?P<stars>[1-5])",
 ):
@@ -73,13 +90,14 @@ class RateButton(
 
 
 class OpenButton(
+    SpeaksMemberLanguage,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"article:open:(?P<article_id>[0-9]{1,19})",
 ):
     def __init__(self, article_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Read the full article (only you see it)",
+                label=_("Read the full article (only you see it)"),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"article:open:{article_id}",
                 row=1,
@@ -101,21 +119,23 @@ class OpenButton(
 
 
 # -- feedback ----------------------------------------------------------------------------------
-class FeedbackModal(GuardedModal, title="Thank you for rating"):
+class FeedbackModal(GuardedModal, title=N_("Thank you for rating")):
     # A Label wraps the input: the label argument of TextInput is deprecated since 2.6.
     feedback: discord.ui.Label[FeedbackModal] = discord.ui.Label(
-        text="How could we improve this article?",
+        text=N_("How could we improve this article?"),
         component=discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=MAX_FEEDBACK,
-            placeholder="Optional. What was missing, unclear or wrong?",
+            placeholder=N_("Optional. What was missing, unclear or wrong?"),
         ),
     )
 
     def __init__(self, outcome: RatingOutcome) -> None:
         # The rating is already saved; the title says so, since the form is optional.
-        super().__init__(title=f"Saved: you rated {outcome.stars}/5", timeout=900)
+        super().__init__(
+            title=_("Saved: you rated {stars}/5").format(stars=outcome.stars), timeout=900
+        )
         self.outcome = outcome
 
     @property
@@ -153,11 +173,10 @@ async def post_feedback(
     if not isinstance(channel, discord.abc.Messageable):
         return  # stored anyway; editors see it with /article feedback
     article = await service.get(item.article_id, include_removed=True)
+    with i18n.public():  # the editors' channel reads the server's language
+        embed = reply_to_embed(render.feedback_post(item, article.slug))
     try:
-        await channel.send(
-            embed=reply_to_embed(render.feedback_post(item, article.slug)),
-            allowed_mentions=NO_MENTIONS,
-        )
+        await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("Could not post article feedback #%s to channel %s", item.id, channel_id)
 
@@ -166,7 +185,7 @@ class FeedbackResolveView(OwnerOnlyView):
     def __init__(self, owner_id: int, items: list[Feedback]) -> None:
         super().__init__(owner_id)
         select: discord.ui.Select[FeedbackResolveView] = discord.ui.Select(
-            placeholder="Mark feedback as resolved",
+            placeholder=_("Mark feedback as resolved"),
             options=[
                 discord.SelectOption(
                     label=f"#{i.id} · {i.stars}/5 · {i.article_title}"[:100],
@@ -186,9 +205,7 @@ class FeedbackResolveView(OwnerOnlyView):
         item = await service_for(interaction).ratings.resolve_feedback(
             interaction.guild_id, int(self.select.values[0]), interaction.user.id
         )
-        await respond(
-            interaction, Reply(body=f"Feedback #{item.id} is resolved.", tone=Tone.SUCCESS)
-        )
+        await respond(interaction, resolved_reply(item.id))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -216,25 +233,22 @@ class ArticleView(OwnerOnlyView):
         self._sync()
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
-    @discord.ui.button(label="Previous page", style=discord.ButtonStyle.secondary, row=0)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label=N_("Previous page"), style=discord.ButtonStyle.secondary, row=0)
+    async def previous(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         await self._turn(interaction, -1)
 
-    @discord.ui.button(label="Next page", style=discord.ButtonStyle.primary, row=0)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label=N_("Next page"), style=discord.ButtonStyle.primary, row=0)
+    async def next(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         await self._turn(interaction, 1)
 
-    @discord.ui.button(label="Share in channel", style=discord.ButtonStyle.success, row=0)
-    async def share(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label=N_("Share in channel"), style=discord.ButtonStyle.success, row=0)
+    async def share(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         await share_article(interaction, await service_for(interaction).get(self.article.id))
 
 
 def public_view(article: Article) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for stars in range(1, 6):
-        view.add_item(RateButton(article.id, stars, row=0))
-    view.add_item(OpenButton(article.id))
-    return view
+    stars = [RateButton(article.id, count, row=0) for count in range(1, 6)]
+    return DynamicItemsView([*stars, OpenButton(article.id)])
 
 
 async def show_article(interaction: discord.Interaction, article: Article, page: int = 1) -> None:
@@ -243,11 +257,13 @@ async def show_article(interaction: discord.Interaction, article: Article, page:
 
 
 async def share_article(interaction: discord.Interaction, article: Article) -> None:
-    reply = render.article_page(article, 1)
-    reply.footer = f"Shared by {interaction.user.display_name} · rate it with the buttons below"
-    await interaction.response.send_message(
-        embed=reply_to_embed(reply), view=public_view(article), allowed_mentions=NO_MENTIONS
-    )
+    with i18n.public():  # posted for everyone in the channel: the server's language
+        reply = render.article_page(article, 1)
+        reply.footer = _("Shared by {name} · rate it with the buttons below").format(
+            name=interaction.user.display_name
+        )
+        embed, view = reply_to_embed(reply), public_view(article)
+    await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
 # -- "Did you mean ...?" -------------------------------------------------------------------------
@@ -290,7 +306,7 @@ async def with_named_article(
         view = DidYouMeanView(interaction.user.id, suggestions.suggestions, act)
         await respond(
             interaction,
-            Reply(body=suggestions.message + " Pick one below."),
+            Reply(body=suggestions.message + " " + _("Pick one below.")),
             view=view,
             private=True,
         )
@@ -315,7 +331,7 @@ class SearchView(OwnerOnlyView):
     def __init__(self, owner_id: int, hits: list[tuple[int, str, str]]) -> None:
         super().__init__(owner_id)
         select: discord.ui.Select[SearchView] = discord.ui.Select(
-            placeholder="Choose an article to read",
+            placeholder=_("Choose an article to read"),
             options=[
                 discord.SelectOption(label=title[:100], description=slug[:100], value=str(i))
                 for i, title, slug in hits[:25]
@@ -348,10 +364,10 @@ class ListView(OwnerOnlyView):
         reply = render.list_reply(articles, total, self.page, pages, tag)
         await interaction.response.edit_message(embed=reply_to_embed(reply), view=self)
 
-    @discord.ui.button(label="Previous page", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label=N_("Previous page"), style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         await self._turn(interaction, -1)
 
-    @discord.ui.button(label="Next page", style=discord.ButtonStyle.primary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label=N_("Next page"), style=discord.ButtonStyle.primary)
+    async def next(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         await self._turn(interaction, 1)

@@ -12,10 +12,13 @@ import logging
 
 import discord
 
+from bot.i18n import N_, _
 from bot.moderation.automod import RULE_NAME, AutoModSpec
+from cogs._language import in_server_language
 
 log = logging.getLogger(__name__)
-BLOCK_MESSAGE = (
+#: What Discord shows the member whose message AutoMod blocked (in the server's language).
+BLOCK_MESSAGE = N_(
     "This link is blocked on this server. If it was a mistake, please ask the moderators."
 )
 
@@ -34,9 +37,11 @@ async def sync_rule(guild: discord.Guild, spec: AutoModSpec | None) -> str:
         keyword_filter=list(spec.keywords),
         regex_patterns=list(spec.patterns),
     )
+    with in_server_language(guild):
+        message = _(BLOCK_MESSAGE)[:150]  # Discord's limit for a custom message
     actions = [
         discord.AutoModRuleAction(
-            type=discord.AutoModRuleActionType.block_message, custom_message=BLOCK_MESSAGE
+            type=discord.AutoModRuleActionType.block_message, custom_message=message
         )
     ]
     if ours:

@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.moderation.feature import service_of
+from cogs._language import in_server_language
 from cogs._moderation_views import card_embed, card_view
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,10 @@ class CardRedactor:
             channel = self.bot.get_channel(flag.card_channel_id or 0)
             if channel is not None:
                 try:
+                    with in_server_language(getattr(channel, "guild", None)):
+                        embed, view = card_embed(service, flag), card_view(flag)
                     await channel.get_partial_message(flag.card_message_id).edit(  # type: ignore[union-attr]
-                        embed=card_embed(service, flag), view=card_view(flag)
+                        embed=embed, view=view
                     )
                 except discord.NotFound:
                     pass  # the card was deleted: nothing shows the data any more

@@ -17,15 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.moderation.authority import MEMBER_ACTIONS
+from bot.moderation.explain import duration_label
 from bot.moderation.feature import service_of
 from bot.moderation.service import TIMEOUTS, ModerationService
 from bot.moderation.store import Flag
 from bot.permissions import require_permission
 from cogs._errors import handle_interaction_error
+from cogs._language import SpeaksMemberLanguage
 from cogs._moderation_facts import Facts, MemberPerform, actor_permissions, gather
-from cogs._ui import GuardedModal, OwnerOnlyView, app_of, reply_to_embed, respond
+from cogs._ui import (
+    CANCEL_LABEL,
+    DynamicItemsView,
+    GuardedModal,
+    OwnerOnlyView,
+    app_of,
+    reply_to_embed,
+    respond,
+)
 
 if TYPE_CHECKING:
     from cogs.moderation import Moderation
@@ -33,16 +45,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
-    "delete": ("Delete message", discord.ButtonStyle.danger),
-    "dismiss": ("Dismiss (not spam)", discord.ButtonStyle.secondary),
-    "timeout": ("Timeout author", discord.ButtonStyle.primary),
-    "ban": ("Ban author", discord.ButtonStyle.danger),
-    "restore": ("Restore message", discord.ButtonStyle.success),
-    "details": ("Details", discord.ButtonStyle.secondary),
+    "delete": (N_("Delete message"), discord.ButtonStyle.danger),
+    "dismiss": (N_("Dismiss (not spam)"), discord.ButtonStyle.secondary),
+    "timeout": (N_("Timeout author"), discord.ButtonStyle.primary),
+    "ban": (N_("Ban author"), discord.ButtonStyle.danger),
+    "restore": (N_("Restore message"), discord.ButtonStyle.success),
+    "details": (N_("Details"), discord.ButtonStyle.secondary),
 }
 
 
 class FlagButton(
+    SpeaksMemberLanguage,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"modflag:(?P<action>delete|dismiss|timeout|ban|restore|details):"
     r"(?P<flag_id>[0-9]{1,19})",
@@ -50,7 +63,7 @@ class FlagButton(
     def __init__(self, action: str, flag_id: int) -> None:
         label, style = BUTTONS[action]
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"modflag:{action}:{flag_id}")
+            discord.ui.Button(label=_(label), style=style, custom_id=f"modflag:{action}:{flag_id}")
         )
         self.action = action
         self.flag_id = flag_id
@@ -73,13 +86,10 @@ class FlagButton(
 
 def card_view(flag: Flag) -> discord.ui.View:
     """Decision buttons while the flag is open; Details always (the record stays readable)."""
-    view = discord.ui.View(timeout=None)
     actions: list[str] = []
     if flag.is_open:
         actions = ["restore" if flag.hidden else "delete", "dismiss", "timeout", "ban"]
-    for action in [*actions, "details"]:
-        view.add_item(FlagButton(action, flag.id))
-    return view
+    return DynamicItemsView([FlagButton(action, flag.id) for action in [*actions, "details"]])
 
 
 def card_embed(service: ModerationService, flag: Flag) -> discord.Embed:
@@ -88,7 +98,7 @@ def card_embed(service: ModerationService, flag: Flag) -> discord.Embed:
 
 async def guild_context(interaction: discord.Interaction) -> tuple[ModerationService, int]:
     if interaction.guild is None or interaction.guild_id is None:
-        raise UserError("This works only in a server.")
+        raise UserError(_("This works only in a server."))
     return service_of(app_of(interaction)), interaction.guild_id
 
 
@@ -132,20 +142,24 @@ async def flag_action(interaction: discord.Interaction, action: str, flag_id: in
         standing=facts.standing,
         perform=perform,
     )
-    await interaction.response.edit_message(embed=card_embed(service, flag), view=card_view(flag))
+    with i18n.public():  # the card is the team's: in the server's language
+        embed, view = card_embed(service, flag), card_view(flag)
+    await interaction.response.edit_message(embed=embed, view=view)
     await _offer_rules(interaction, flag, action)
 
 
 async def _ask_member_action(interaction: discord.Interaction, action: str, flag: Flag) -> None:
     if action == "timeout":
         await interaction.response.send_message(
-            f"How long should <@{flag.author_id}> be timed out?",
+            _("How long should {member} be timed out?").format(member=f"<@{flag.author_id}>"),
             view=TimeoutView(interaction.user.id, flag.id, interaction.message),
             ephemeral=True,
         )
         return
     await interaction.response.send_message(
-        f"Ban <@{flag.author_id}> from the server? Their messages of the last day are removed too.",
+        _("Ban {member} from the server? Their messages of the last day are removed too.").format(
+            member=f"<@{flag.author_id}>"
+        ),
         view=BanConfirmView(interaction.user.id, flag.id, interaction.message),
         ephemeral=True,
     )
@@ -154,24 +168,26 @@ async def _ask_member_action(interaction: discord.Interaction, action: str, flag
 async def _delete_message(guild: Any, flag: Flag) -> str:
     channel = guild.get_channel(flag.channel_id)
     if channel is None:
-        return "the channel is gone"
+        return N_("the channel is gone")  # stored in English, shown translated
     try:
         await channel.get_partial_message(flag.message_id).delete()
     except discord.NotFound:
-        return "the message was already gone"
+        return N_("the message was already gone")
     return ""
 
 
 async def _restore_message(guild: Any, flag: Flag) -> str:
     channel = guild.get_channel(flag.channel_id)
     if channel is None or not flag.content:
-        raise UserError("I can't restore it: the channel or the kept text is gone.")
+        raise UserError(_("I can't restore it: the channel or the kept text is gone."))
+    with i18n.public():  # posted for everyone in that channel
+        intro = _(
+            "A message from {member}, hidden by mistake and restored by the moderators:"
+        ).format(member=f"<@{flag.author_id}>")
     await channel.send(
-        f"A message from <@{flag.author_id}>, hidden by mistake and restored by the "
-        f"moderators:\n>>> {flag.content[:1800]}",
-        allowed_mentions=discord.AllowedMentions.none(),
+        f"{intro}\n>>> {flag.content[:1800]}", allowed_mentions=discord.AllowedMentions.none()
     )
-    return "reposted by the bot"
+    return N_("reposted by the bot")
 
 
 async def _offer_rules(interaction: discord.Interaction, flag: Flag, action: str) -> None:
@@ -180,35 +196,39 @@ async def _offer_rules(interaction: discord.Interaction, flag: Flag, action: str
     if action == "dismiss":
         options = [("trusted_domain", d) for d in flag.domains]
         options += [("trusted_phrase", p) for p in flag.phrases]
-        prompt = "Dismissed. Should the server trust any of these from now on?"
+        prompt = _("Dismissed. Should the server trust any of these from now on?")
     elif action == "delete":
         options = [("flag_domain", d) for d in flag.domains]
-        prompt = "Deleted. Should links to any of these domains always be flagged?"
+        prompt = _("Deleted. Should links to any of these domains always be flagged?")
     if not options:
-        await interaction.followup.send(
-            f"Done: {action} recorded for flag #{flag.id}.", ephemeral=True
-        )
+        await interaction.followup.send(_(RECORDED[action]).format(number=flag.id), ephemeral=True)
         return
     view = RuleView(interaction.user.id, flag.id, options[:25])
     await interaction.followup.send(prompt, view=view, ephemeral=True)
 
 
+#: Said once a decision without follow-up is recorded, one whole sentence per action.
+RECORDED = {
+    "delete": N_("Done: delete recorded for flag #{number}."),
+    "dismiss": N_("Done: dismiss recorded for flag #{number}."),
+    "restore": N_("Done: restore recorded for flag #{number}."),
+}
 RULE_CHOICE_LABELS = {
-    "trusted_domain": "Trust domain",
-    "trusted_phrase": "Trust phrase",
-    "flag_domain": "Always flag domain",
+    "trusted_domain": N_("Trust domain: {value}"),
+    "trusted_phrase": N_("Trust phrase: {value}"),
+    "flag_domain": N_("Always flag domain: {value}"),
 }
 
 
 class RuleSelect(discord.ui.Select[Any]):
     def __init__(self, flag_id: int, options: list[tuple[str, str]]) -> None:
         super().__init__(
-            placeholder="Choose what to add (optional)",
+            placeholder=_("Choose what to add (optional)"),
             min_values=1,
             max_values=len(options),
             options=[
                 discord.SelectOption(
-                    label=f"{RULE_CHOICE_LABELS[kind]}: {value}"[:100], value=str(i)
+                    label=_(RULE_CHOICE_LABELS[kind]).format(value=value)[:100], value=str(i)
                 )
                 for i, (kind, value) in enumerate(options)
             ],
@@ -246,8 +266,10 @@ class RuleView(OwnerOnlyView):
 async def _edit_card(card: Any, service: ModerationService, flag: Flag) -> None:
     if card is None:
         return
+    with i18n.public():  # the card is the team's: in the server's language
+        embed, view = card_embed(service, flag), card_view(flag)
     try:
-        await card.edit(embed=card_embed(service, flag), view=card_view(flag))
+        await card.edit(embed=embed, view=view)
     except discord.HTTPException:
         log.warning("Could not update the card of flag %s", flag.id)
 
@@ -255,8 +277,10 @@ async def _edit_card(card: Any, service: ModerationService, flag: Flag) -> None:
 class TimeoutSelect(discord.ui.Select[Any]):
     def __init__(self, flag_id: int, card: Any) -> None:
         super().__init__(
-            placeholder="Choose a duration",
-            options=[discord.SelectOption(label=label, value=label) for label in TIMEOUTS],
+            placeholder=_("Choose a duration"),
+            options=[
+                discord.SelectOption(label=duration_label(label), value=label) for label in TIMEOUTS
+            ],
         )
         self.flag_id = flag_id
         self.card = card
@@ -266,9 +290,9 @@ class TimeoutSelect(discord.ui.Select[Any]):
 
         async def perform(flag: Flag, facts: Facts) -> str:
             if facts.target is None:
-                raise UserError("That member has left the server; nothing to time out.")
+                raise UserError(_("That member has left the server; nothing to time out."))
             await facts.target.timeout(TIMEOUTS[label], reason=f"Moderation flag #{flag.id}")
-            return f"for {label}"
+            return f"for {label}"  # stored in English, shown translated (explain.py)
 
         await _member_action(
             interaction,
@@ -276,7 +300,9 @@ class TimeoutSelect(discord.ui.Select[Any]):
             self.flag_id,
             self.card,
             perform,
-            lambda author_id: f"Done: <@{author_id}> is timed out for {label}.",
+            lambda author_id: _("Done: {member} is timed out for {duration}.").format(
+                member=f"<@{author_id}>", duration=duration_label(label)
+            ),
         )
 
 
@@ -292,7 +318,7 @@ class BanConfirmView(OwnerOnlyView):
         self.flag_id = flag_id
         self.card = card
 
-    @discord.ui.button(label="Yes, ban", style=discord.ButtonStyle.danger)
+    @discord.ui.button(label=N_("Yes, ban"), style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
@@ -310,14 +336,14 @@ class BanConfirmView(OwnerOnlyView):
             self.flag_id,
             self.card,
             perform,
-            lambda author_id: f"Done: <@{author_id}> is banned.",
+            lambda author_id: _("Done: {member} is banned.").format(member=f"<@{author_id}>"),
         )
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=CANCEL_LABEL, style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
-        await interaction.response.edit_message(content="Nothing was done.", view=None)
+        await interaction.response.edit_message(content=_("Nothing was done."), view=None)
 
 
 async def _member_action(
@@ -350,12 +376,13 @@ async def _member_action(
     await _edit_card(card, service, flag)
 
 
-class ReportModal(GuardedModal, title="Report to moderators"):
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="What is wrong with it? (optional)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=300,
+class ReportModal(GuardedModal, title=N_("Report to moderators")):
+    # A Label wraps the input: the label argument of TextInput is deprecated since 2.6.
+    reason: discord.ui.Label[ReportModal] = discord.ui.Label(
+        text=N_("What is wrong with it? (optional)"),
+        component=discord.ui.TextInput(
+            style=discord.TextStyle.paragraph, required=False, max_length=300
+        ),
     )
 
     def __init__(self, cog: Moderation, message: discord.Message) -> None:
@@ -363,5 +390,11 @@ class ReportModal(GuardedModal, title="Report to moderators"):
         self.cog = cog
         self.message = message
 
+    @property
+    def reason_input(self) -> discord.ui.TextInput[ReportModal]:
+        text_input = self.reason.component
+        assert isinstance(text_input, discord.ui.TextInput)
+        return text_input
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.file_report(interaction, self.message, str(self.reason.value or ""))
+        await self.cog.file_report(interaction, self.message, str(self.reason_input.value or ""))

@@ -14,10 +14,12 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.streaks.feature import Streaks, streaks_of
 from bot.streaks.service import Announcement, Outcome
 from cogs._errors import handle_interaction_error
-from cogs._ui import app_of, reply_to_embed, respond
+from cogs._language import SpeaksMemberLanguage
+from cogs._ui import DynamicItemsView, app_of, reply_to_embed, respond
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ async def send_outcome(interaction: discord.Interaction, outcome: Outcome) -> No
     await announce(interaction.client, outcome.announcement)
 
 
-class _OwnedButton(ABC):
+class _OwnedButton(SpeaksMemberLanguage, ABC):
     """Behaviour shared by the reminder/pinned buttons (mixed into DynamicItem subclasses).
 
     ``user_id`` 0 means anyone may press it (the pinned one).
@@ -61,7 +63,9 @@ class _OwnedButton(ABC):
     def __init__(self, user_id: int) -> None:
         super().__init__(  # type: ignore[call-arg]
             discord.ui.Button(
-                label=self.label, style=self.style, custom_id=f"streak:{self.action}:{user_id}"
+                label=_(self.label),
+                style=self.style,
+                custom_id=f"streak:{self.action}:{user_id}",
             )
         )
         self.user_id = user_id
@@ -75,7 +79,7 @@ class _OwnedButton(ABC):
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         try:
             if self.user_id and interaction.user.id != self.user_id:
-                raise UserError("These buttons are for the member they were sent to.")
+                raise UserError(_("These buttons are for the member they were sent to."))
             await self.run(interaction, streaks_for(interaction))
         except Exception as error:  # dynamic items have no view of ours to route errors
             await handle_interaction_error(interaction, error)
@@ -90,7 +94,7 @@ class MovedButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"streak:moved:(?P<user_id>\d+)",
 ):
-    action, label, style = "moved", "I moved today", discord.ButtonStyle.success
+    action, label, style = "moved", N_("I moved today"), discord.ButtonStyle.success
 
     async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
         await send_outcome(interaction, await s.core.checkin(interaction.user.id, button=True))
@@ -101,7 +105,7 @@ class RestButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"streak:rest:(?P<user_id>\d+)",
 ):
-    action, label = "rest", "Rest day"
+    action, label = "rest", N_("Rest day")
 
     async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
         await send_outcome(interaction, await s.core.rest(interaction.user.id))
@@ -112,7 +116,7 @@ class SnoozeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"streak:snooze:(?P<user_id>\d+)",
 ):
-    action, label = "snooze", "Pause reminders for a week"
+    action, label = "snooze", N_("Pause reminders for a week")
 
     async def run(self, interaction: discord.Interaction, s: Streaks) -> None:
         await respond(interaction, await s.account.snooze_reminders(interaction.user.id))
@@ -122,13 +126,8 @@ DYNAMIC_ITEMS = (MovedButton, RestButton, SnoozeButton)
 
 
 def reminder_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in DYNAMIC_ITEMS:
-        view.add_item(item(user_id))
-    return view
+    return DynamicItemsView([item(user_id) for item in DYNAMIC_ITEMS])
 
 
 def pin_view() -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(MovedButton(0))
-    return view
+    return DynamicItemsView([MovedButton(0)])

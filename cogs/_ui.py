@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import N_, _
 from bot.replies import Reply, Tone, tone_prefix
+from cogs._language import SpeaksMemberLanguage
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -92,8 +94,34 @@ async def respond(
         await interaction.response.send_message(**kwargs)
 
 
-class GuardedView(discord.ui.View):
-    """A view whose errors go through the bot's one error handler."""
+def translate_items(items: Sequence[discord.ui.Item[Any]]) -> None:
+    """Labels and placeholders written in a class body (``@discord.ui.button(label=N_(...))``)
+    are English when the class is made; a view or modal translates them when it is built,
+    which is inside the interaction (or ``using()`` block) it answers."""
+    for item in items:
+        if isinstance(item, discord.ui.Button) and item.label:
+            item.label = _(item.label)
+        elif isinstance(item, discord.ui.Select) and item.placeholder:
+            item.placeholder = _(item.placeholder)
+        elif isinstance(item, discord.ui.TextInput):  # its label is a discord.ui.Label's text
+            if item.placeholder:
+                item.placeholder = _(item.placeholder)
+        elif isinstance(item, discord.ui.Label):
+            item.text = _(item.text)
+            if item.description:
+                item.description = _(item.description)
+            translate_items([item.component])
+
+
+class GuardedView(SpeaksMemberLanguage, discord.ui.View):
+    """A view whose errors go through the bot's one error handler; it answers in the member's
+    language (``SpeaksMemberLanguage``) and translates the labels of its class-body items.
+
+    Every view of the cogs derives from it (``tests/cogs/test_language.py``)."""
+
+    def __init__(self, *, timeout: float | None = 180) -> None:
+        super().__init__(timeout=timeout)
+        translate_items(self.children)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
@@ -114,13 +142,37 @@ class OwnerOnlyView(GuardedView):
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            "These buttons belong to the member who asked. Run the command yourself to get your own.",
+            _(
+                "These buttons belong to the member who asked. Run the command yourself to get "
+                "your own."
+            ),
             ephemeral=True,
         )
         return False
 
 
-class GuardedModal(discord.ui.Modal):
+class DynamicItemsView(GuardedView):
+    """A message's row of persistent buttons (DynamicItems, which set the language themselves);
+    it never times out."""
+
+    def __init__(self, items: Sequence[discord.ui.Item[Any]] = ()) -> None:
+        super().__init__(timeout=None)
+        for item in items:
+            self.add_item(item)
+
+
+class GuardedModal(SpeaksMemberLanguage, discord.ui.Modal):
+    """A form whose errors go through the one error handler, in the member's language; its
+    class-level title (when none is passed) and field labels are translated when it is built."""
+
+    def __init__(self, *, title: str | None = None, timeout: float | None = None) -> None:
+        if title is None:
+            super().__init__(timeout=timeout)
+            self.title = _(self.title)
+        else:
+            super().__init__(title=title, timeout=timeout)
+        translate_items(self.children)
+
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         from cogs._errors import handle_interaction_error
 
@@ -138,14 +190,14 @@ class Confirmation:
     style: discord.ButtonStyle = discord.ButtonStyle.danger
 
 
-CANCEL_LABEL = "Cancel"
+CANCEL_LABEL = N_("Cancel")
 CONFIRM_JOIN = Confirmation(
-    "Yes, join", "Cancelled: nothing was stored.", discord.ButtonStyle.success
+    N_("Yes, join"), N_("Cancelled: nothing was stored."), discord.ButtonStyle.success
 )
 CONFIRM_DELETE_STREAK_HISTORY = Confirmation(
-    "Yes, delete my history", "Cancelled: your history is kept."
+    N_("Yes, delete my history"), N_("Cancelled: your history is kept.")
 )
-CONFIRM_ERASE_MY_DATA = Confirmation("Yes, erase my data", "Cancelled: nothing was erased.")
+CONFIRM_ERASE_MY_DATA = Confirmation(N_("Yes, erase my data"), N_("Cancelled: nothing was erased."))
 
 
 class ConfirmView(OwnerOnlyView):
@@ -158,9 +210,8 @@ class ConfirmView(OwnerOnlyView):
     def __init__(self, owner_id: int, confirmation: Confirmation, *, timeout: float = 120) -> None:
         super().__init__(owner_id, timeout=timeout)
         self.value: bool | None = None
-        self.confirm.label = confirmation.confirm_label
+        self.confirm.label = _(confirmation.confirm_label)
         self.confirm.style = confirmation.style
-        self.cancel.label = CANCEL_LABEL
 
     def disable(self) -> None:
         for item in self.children:
@@ -173,7 +224,7 @@ class ConfirmView(OwnerOnlyView):
         await interaction.response.edit_message(view=self)
         self.stop()
 
-    @discord.ui.button(label="Yes", style=discord.ButtonStyle.danger)
+    @discord.ui.button(label=N_("Yes"), style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
@@ -209,5 +260,5 @@ async def ask_to_confirm(
             await interaction.edit_original_response(view=view)
         except discord.HTTPException:
             log.debug("Could not disable the buttons of an unanswered question")
-    await respond(interaction, Reply(body=confirmation.cancelled))
+    await respond(interaction, Reply(body=_(confirmation.cancelled)))
     return False

@@ -11,7 +11,6 @@ from discord.ext import commands
 
 from bot.articles import render
 from bot.articles.ratings import EDITOR_PERMISSION, clean_feedback
-from bot.replies import Reply, Tone
 from cogs._articles_views import (
     FeedbackResolveView,
     ListView,
@@ -19,6 +18,7 @@ from cogs._articles_views import (
     RateButton,
     SearchView,
     rate_article,
+    resolved_reply,
     service_for,
     share_article,
     show_article,
@@ -133,9 +133,7 @@ class Articles(
             item = await ratings.resolve_feedback(
                 interaction.guild_id, resolve, interaction.user.id
             )
-            await respond(
-                interaction, Reply(body=f"Feedback #{item.id} is resolved.", tone=Tone.SUCCESS)
-            )
+            await respond(interaction, resolved_reply(item.id))
             return
         items = await ratings.open_feedback(interaction.guild_id)
         reply = render.feedback_list_reply(items, await ratings.count_open(interaction.guild_id))

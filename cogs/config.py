@@ -9,11 +9,12 @@ from discord.ext import commands
 from bot.guild_config import ConfigKey, ConfigKind
 from bot.guild_config.feature import set_option
 from bot.guild_config.render import detail_reply
+from bot.i18n import N_, _
 from bot.replies import Reply, Tone
 from cogs._permissions import require_here
 from cogs._ui import OwnerOnlyView, app_of, respond
 
-DETAILS_PLACEHOLDER = "What does a setting do? Choose one"
+DETAILS_PLACEHOLDER = N_("What does a setting do? Choose one")
 MAX_OPTIONS = 25  # Discord's limit for one select
 
 
@@ -24,7 +25,7 @@ async def _option_autocomplete(
     wanted = [k for k in keys if (k.kind is ConfigKind.CHANNEL) == channels]
     current = current.lower()
     return [
-        app_commands.Choice(name=f"{k.name}: {k.description}"[:100], value=k.name)
+        app_commands.Choice(name=f"{k.name}: {k.explanation}"[:100], value=k.name)
         for k in wanted
         if current in k.name
     ][:25]
@@ -48,9 +49,9 @@ class SettingDetailsView(OwnerOnlyView):
     def __init__(self, owner_id: int, keys: list[ConfigKey]) -> None:
         super().__init__(owner_id)
         select: discord.ui.Select[SettingDetailsView] = discord.ui.Select(
-            placeholder=DETAILS_PLACEHOLDER,
+            placeholder=_(DETAILS_PLACEHOLDER),
             options=[
-                discord.SelectOption(label=k.name[:100], description=k.description[:100])
+                discord.SelectOption(label=k.name[:100], description=k.explanation[:100])
                 for k in keys[:MAX_OPTIONS]
             ],
         )
@@ -123,7 +124,9 @@ class ConfigCog(
         await respond(
             interaction,
             Reply(
-                body=f"{key.name} is back to its default: {key.display(key.default)}.",
+                body=_("{name} is back to its default: {value}.").format(
+                    name=key.name, value=key.display(key.default)
+                ),
                 tone=Tone.SUCCESS,
             ),
         )

@@ -25,8 +25,10 @@ from bot.help import (
     help_feature,
     help_overview,
 )
+from bot.i18n import _
 from cogs._errors import handle_interaction_error, on_app_command_error
-from cogs._ui import app_of, reply_to_embed, respond
+from cogs._language import SpeaksMemberLanguage, command_text, command_usage, in_server_language
+from cogs._ui import DynamicItemsView, app_of, reply_to_embed, respond
 
 FEATURE = "meta"
 #: Discord allows 25 buttons in a message (5 rows of 5).
@@ -45,16 +47,20 @@ def build_help_groups(bot: commands.Bot) -> list[HelpGroup]:
     groups: dict[str, HelpGroup] = {}
     for cog in bot.cogs.values():
         feature = getattr(cog, "feature", None) or cog.qualified_name
-        title = titles.get(feature, GENERAL_TITLE if feature == FEATURE else feature)
+        title = titles.get(feature, _(GENERAL_TITLE) if feature == FEATURE else feature)
         group = groups.setdefault(feature, HelpGroup(title, feature=feature))
-        group.summary = group.summary or FEATURE_SUMMARIES.get(feature, "")
+        summary = FEATURE_SUMMARIES.get(feature)
+        group.summary = group.summary or (_(summary) if summary else "")
         if not group.summary and getattr(cog, "__cog_is_app_commands_group__", False):
-            group.summary = cog.__cog_group_description__
+            group.summary = command_text(cog.__cog_group_description__)
         for command in cog.walk_app_commands():
             if isinstance(command, app_commands.Command):
-                group.entries.append((f"/{command.qualified_name}", command.description))
+                group.entries.append(
+                    (command_usage(command.qualified_name), command_text(command.description))
+                )
         for menu in _context_menus(cog):
-            group.entries.append((CONTEXT_MENU_USAGE.format(name=menu.name), CONTEXT_MENU_HINT))
+            usage = _(CONTEXT_MENU_USAGE).format(name=command_text(menu.name))
+            group.entries.append((usage, _(CONTEXT_MENU_HINT)))
     # Members' features first, in the help's own order; a feature it does not know follows.
     order = {name: index for index, name in enumerate(FEATURE_SUMMARIES)}
     found = [group for group in groups.values() if group.entries]
@@ -62,7 +68,9 @@ def build_help_groups(bot: commands.Bot) -> list[HelpGroup]:
 
 
 class HelpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"help:(?P<feature>[a-z0-9_]+)"
+    SpeaksMemberLanguage,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"help:(?P<feature>[a-z0-9_]+)",
 ):
     """Shows one feature's commands, privately, to whoever presses it."""
 
@@ -87,17 +95,14 @@ class HelpButton(
             groups = build_help_groups(interaction.client)  # type: ignore[arg-type]
             group = next((g for g in groups if g.feature == self.feature), None)
             if group is None:
-                raise UserError(HELP_UNKNOWN_FEATURE)
+                raise UserError(_(HELP_UNKNOWN_FEATURE))
             await respond(interaction, help_feature(group), private=True)
         except Exception as error:  # dynamic items have no view of ours to route errors
             await handle_interaction_error(interaction, error)
 
 
 def help_view(groups: list[HelpGroup]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for group in groups[:MAX_BUTTONS]:
-        view.add_item(HelpButton(group.feature, group.title))
-    return view
+    return DynamicItemsView([HelpButton(g.feature, g.title) for g in groups[:MAX_BUTTONS]])
 
 
 class Meta(commands.Cog):
@@ -124,8 +129,9 @@ class Meta(commands.Cog):
     @commands.command(name="help")
     async def help_text(self, ctx: commands.Context[commands.Bot]) -> None:
         """Mention the bot with "help" (for apps or members that cannot use slash commands)."""
-        groups = build_help_groups(self.bot)
-        await ctx.send(embed=reply_to_embed(help_overview(groups)), view=help_view(groups))
+        with in_server_language(ctx.guild):  # a message has no member locale; the post is public
+            groups = build_help_groups(self.bot)
+            await ctx.send(embed=reply_to_embed(help_overview(groups)), view=help_view(groups))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -14,11 +14,13 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.moderation.feature import service_of
 from bot.moderation.service import ModerationService
 from bot.moderation.signals.base import MessageFacts
 from bot.moderation.store import Flag
 from bot.replies import Reply, Tone
+from cogs._language import in_server_language
 from cogs._moderation_automod import sync_rule
 from cogs._moderation_parts import display_name, message_parts, scanned_text
 from cogs._moderation_redaction import CardRedactor
@@ -33,6 +35,18 @@ from cogs._permissions import here, require_here
 from cogs._ui import respond
 
 log = logging.getLogger(__name__)
+
+#: What /moderation automod did, by what ``sync_automod`` returns.
+AUTOMOD_DONE = {
+    "off": N_("AutoMod mirroring is off. Turn it on with `/config set moderation_automod on`."),
+    "created": N_(
+        "Created the AutoMod rule: always-flagged domains and dodged links are now blocked "
+        "before anyone sees them."
+    ),
+    "updated": N_("Updated the AutoMod rule with this server's always-flagged domains."),
+    "unchanged": N_("The AutoMod rule is already up to date."),
+    "removed": N_("Removed the AutoMod rule (the switch is off)."),
+}
 
 
 class Moderation(commands.Cog):
@@ -161,21 +175,23 @@ class Moderation(commands.Cog):
             )
             return
         # Claimed while the card is written: a moderator acting right now, or a second report
-        # arriving, must not race this edit (buttons back on a closed card, two cards).
+        # arriving, must not race this edit (buttons back on a closed card, two cards). The card
+        # is for the whole team: in the server's language, whoever's message or report it was.
         async with self.service.card_refresh(guild.id, flag.id) as fresh:
             if fresh is None:
                 return  # closed or being decided: the moderator's decision renders the card
-            embed = card_embed(self.service, fresh)
+            with in_server_language(guild):
+                embed, view = card_embed(self.service, fresh), card_view(fresh)
             if fresh.card_message_id is not None and fresh.card_channel_id == channel.id:
                 try:
                     await channel.get_partial_message(fresh.card_message_id).edit(  # type: ignore[union-attr]
-                        embed=embed, view=card_view(fresh)
+                        embed=embed, view=view
                     )
                     return
                 except discord.NotFound:
                     pass  # the card was deleted: post a new one
             sent = await channel.send(  # type: ignore[union-attr]
-                embed=embed, view=card_view(fresh), allowed_mentions=discord.AllowedMentions.none()
+                embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
             )
             await self.service.set_card(fresh.id, channel.id, sent.id)
 
@@ -260,16 +276,16 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         if interaction.guild is None:
-            raise UserError("Reports work only in a server.")
+            raise UserError(_("Reports work only in a server."))
         if message.author.bot:
-            raise UserError("That message is from a bot; tell a moderator directly if needed.")
+            raise UserError(_("That message is from a bot; tell a moderator directly if needed."))
         await interaction.response.send_modal(ReportModal(self, message))
 
     async def file_report(
         self, interaction: discord.Interaction, message: discord.Message, reason: str
     ) -> None:
         service, guild_id = await guild_context(interaction)
-        flag, _, new_reporter = await service.report(
+        flag, _created, new_reporter = await service.report(
             guild_id=guild_id,
             channel_id=message.channel.id,
             message_id=message.id,
@@ -283,9 +299,9 @@ class Moderation(commands.Cog):
         if flag.is_open:
             await self.post_card(interaction.guild, flag)  # type: ignore[arg-type]
         body = (
-            "Thank you. The moderators will look at it; the author is not told who reported."
+            _("Thank you. The moderators will look at it; the author is not told who reported.")
             if new_reporter
-            else "Thank you; you had already reported this message, so it counts once."
+            else _("Thank you; you had already reported this message, so it counts once.")
         )
         await respond(interaction, Reply(body=body, tone=Tone.SUCCESS, private=True))
 
@@ -323,22 +339,16 @@ class Moderation(commands.Cog):
     )
     async def automod(self, interaction: discord.Interaction) -> None:
         if interaction.guild is None:
-            raise UserError("This works only in a server.")
+            raise UserError(_("This works only in a server."))
         try:
             done = await self.sync_automod(interaction.guild)
         except discord.Forbidden:
             raise UserError(
-                "I need the Manage Server permission to manage an AutoMod rule."
+                _("I need the Manage Server permission to manage an AutoMod rule.")
             ) from None
-        words = {
-            "off": "AutoMod mirroring is off. Turn it on with `/config set moderation_automod on`.",
-            "created": "Created the AutoMod rule: always-flagged domains and dodged links are "
-            "now blocked before anyone sees them.",
-            "updated": "Updated the AutoMod rule with this server's always-flagged domains.",
-            "unchanged": "The AutoMod rule is already up to date.",
-            "removed": "Removed the AutoMod rule (the switch is off).",
-        }
-        await respond(interaction, Reply(body=words[done], tone=Tone.SUCCESS, private=True))
+        await respond(
+            interaction, Reply(body=_(AUTOMOD_DONE[done]), tone=Tone.SUCCESS, private=True)
+        )
 
     @moderation.command(
         name="learning", description="What this server has taught the detector so far"
@@ -355,8 +365,10 @@ class Moderation(commands.Cog):
         service, guild_id = await guild_context(interaction)
         if not confirm:
             raise UserError(
-                "Nothing was removed. Run `/moderation forget confirm:True` to remove every "
-                "example this server taught (decisions on flags stay recorded)."
+                _(
+                    "Nothing was removed. Run `/moderation forget confirm:True` to remove every "
+                    "example this server taught (decisions on flags stay recorded)."
+                )
             )
         await respond(
             interaction,

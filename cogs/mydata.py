@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import _
 from bot.privacy.registry import erase_summary
 from bot.replies import Reply, Tone
 from cogs._ui import CONFIRM_ERASE_MY_DATA, app_of, ask_to_confirm, respond
@@ -29,14 +30,14 @@ class MyData(
         data = await app_of(interaction).privacy.export_json(interaction.user.id)
         file = discord.File(io.BytesIO(data), filename=f"my-data-{interaction.user.id}.json")
         try:
-            await interaction.user.send("Here is everything I hold about you.", file=file)
-            reply = Reply(body="I sent your data to you in a direct message.", tone=Tone.SUCCESS)
+            await interaction.user.send(_("Here is everything I hold about you."), file=file)
+            reply = Reply(body=_("I sent your data to you in a direct message."), tone=Tone.SUCCESS)
             await respond(interaction, reply)
         except discord.Forbidden:
             # DMs closed: hand the file over privately here instead of failing.
             file = discord.File(io.BytesIO(data), filename=f"my-data-{interaction.user.id}.json")
             await interaction.followup.send(
-                "Your direct messages are closed, so here is your data privately.",
+                _("Your direct messages are closed, so here is your data privately."),
                 file=file,
                 ephemeral=True,
             )

@@ -17,8 +17,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot import i18n
 from bot.discord_bot import retry_after
 from bot.errors import UserError
+from bot.i18n import _
 from bot.replies import Reply, Tone
 from bot.streaks import rules
 from bot.streaks.community import PIN_TEXT
@@ -30,6 +32,7 @@ from bot.streaks.delivery import (
 )
 from bot.streaks.feature import streaks_of
 from bot.streaks.reminders import DueReminder
+from cogs._language import in_server_language
 from cogs._permissions import require_here
 from cogs._streaks_views import (
     DYNAMIC_ITEMS,
@@ -69,15 +72,24 @@ async def zone_autocomplete(
 async def activity_autocomplete(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
+    return _suggestions(rules.ACTIVITIES, current)
+
+
+def _suggestions(words: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
+    """Suggested words in the member's language (stored in English, the key)."""
     needle = current.lower()
-    return [app_commands.Choice(name=a, value=a) for a in rules.ACTIVITIES if needle in a][:25]
+    choices = [(rules.choice_label(w), w) for w in words]
+    return [
+        app_commands.Choice(name=label, value=word)
+        for label, word in choices
+        if needle in label.lower() or needle in word
+    ][:25]
 
 
 async def reason_autocomplete(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    needle = current.lower()
-    return [app_commands.Choice(name=r, value=r) for r in rules.REST_REASONS if needle in r]
+    return _suggestions(rules.REST_REASONS, current)
 
 
 class DiscordDms:
@@ -96,9 +108,11 @@ class DiscordDms:
 
     async def send(self, channel_id: int, reminder: DueReminder) -> None:
         channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
-        embed = reply_to_embed(Reply(title="Daily check-in", body=reminder.text))
+        with i18n.using(reminder.language):  # no interaction here: the remembered language
+            embed = reply_to_embed(Reply(title=_("Daily check-in"), body=reminder.text))
+            view = reminder_view(reminder.user_id)
         with delivery_errors():
-            await channel.send(embed=embed, view=reminder_view(reminder.user_id))
+            await channel.send(embed=embed, view=view)
 
 
 @contextlib.contextmanager
@@ -179,19 +193,23 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
 
     async def post_weekly_summaries(self) -> None:
         app = self.bot.app  # type: ignore[attr-defined]
-        s = streaks_of(app)
         for guild in self.bot.guilds:
             channel_id = await app.config.get(guild.id, "checkin_channel")
             channel = guild.get_channel(int(channel_id)) if channel_id else None
             if not isinstance(channel, discord.abc.Messageable):
                 continue
-            summary = await s.community.claim_weekly_summary(guild.id)
+            summary = await self._weekly_summary(guild)
             if summary is None:
                 continue
             with contextlib.suppress(discord.HTTPException):
                 await channel.send(
                     embed=reply_to_embed(summary), allowed_mentions=discord.AllowedMentions.none()
                 )
+
+    async def _weekly_summary(self, guild: discord.Guild) -> Reply | None:
+        community = streaks_of(self.bot.app).community  # type: ignore[attr-defined]
+        with in_server_language(guild):  # posted for everyone: the server's language
+            return await community.claim_weekly_summary(guild.id)
 
     # -- commands --------------------------------------------------------------------------
     @app_commands.command(name="join", description="Start tracking your streak (opt-in)")
@@ -204,7 +222,7 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         self, interaction: discord.Interaction, zone: str, reminder: str | None = None
     ) -> None:
         s = streaks_for(interaction)
-        _, _, preview = s.core.join_preview(zone, reminder)  # validate before asking
+        preview = s.core.join_preview(zone, reminder)[2]  # validate before asking
         if not await ask_to_confirm(interaction, preview, CONFIRM_JOIN):
             return
         guild_id = interaction.guild_id or 0
@@ -307,12 +325,17 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         channel = interaction.guild.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UserError(
-                "I can't see the check-in channel. Check its permissions or choose another."
+                _("I can't see the check-in channel. Check its permissions or choose another.")
             )
-        await channel.send(embed=reply_to_embed(Reply(body=PIN_TEXT)), view=pin_view())
+        with i18n.public():  # the pinned message is for everyone: the server's language
+            embed, view = reply_to_embed(Reply(body=_(PIN_TEXT))), pin_view()
+        await channel.send(embed=embed, view=view)
         await respond(
             interaction,
-            Reply(body=f"Posted the check-in button in <#{channel_id}>.", tone=Tone.SUCCESS),
+            Reply(
+                body=_("Posted the check-in button in <#{channel}>.").format(channel=channel_id),
+                tone=Tone.SUCCESS,
+            ),
         )
 
 

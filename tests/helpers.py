@@ -200,11 +200,16 @@ def make_interaction(
     channel: MagicMock | None = None,
     message: MagicMock | None = None,
     in_guild: bool = True,
+    locale: str = "en-US",
+    guild_locale: str = "en-US",
 ) -> MagicMock:
-    """A discord.Interaction fake whose ``client.app`` is the real core ``App``."""
+    """A discord.Interaction fake whose ``client.app`` is the real core ``App``; ``locale`` is
+    the member's Discord language, ``guild_locale`` the server's."""
     guild = (guild or make_guild()) if in_guild else None
     interaction = MagicMock(spec=discord.Interaction)
     interaction.id = next_id()
+    interaction.locale = discord.Locale(locale)
+    interaction.guild_locale = discord.Locale(guild_locale) if guild else None
     interaction.user = user or make_member(guild=guild)
     interaction.guild = guild
     interaction.guild_id = guild.id if guild else None

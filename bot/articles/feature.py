@@ -13,6 +13,7 @@ from bot.app import App, Feature
 from bot.articles.importer import ImportReport, import_feed, import_folder
 from bot.articles.service import ArticleService
 from bot.guild_config import ConfigKey, ConfigKind
+from bot.i18n import N_
 from bot.privacy import PrivacySection
 from bot.settings import Settings
 
@@ -34,7 +35,7 @@ def register(app: App) -> None:
             FEEDBACK_CHANNEL_KEY,
             ConfigKind.CHANNEL,
             None,
-            "Where feedback from low article ratings is posted for editors",
+            N_("Where feedback from low article ratings is posted for editors"),
             feature=NAME,
         )
     )
@@ -44,7 +45,7 @@ def register(app: App) -> None:
             description="Your article ratings and the feedback you wrote about articles",
             export=service.ratings.export_user,
             erase=service.ratings.erase_user,
-            label="article ratings and feedback",
+            label=N_("article ratings and feedback"),
         )
     )
 
@@ -156,7 +157,7 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
 
 FEATURE = Feature(
     name=NAME,
-    title="Articles",
+    title=N_("Articles"),
     register=register,
     start=start,
     stop=stop,

@@ -13,8 +13,10 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import N_, _, decimal, ngettext, number
+
 #: Shown on every article display (Discord and console). The one place this text lives.
-DISCLAIMER = (
+DISCLAIMER = N_(
     "Information and community experience only, not medical advice, diagnosis or treatment. "
     "Ask your doctor or another qualified health professional about any medical question, and "
     "never ignore professional advice or delay seeking it because of something read here."
@@ -104,9 +106,12 @@ class RatingStats:
 
     def describe(self) -> str:
         if not self.count:
-            return "No ratings yet: be the first"
-        noun = "rating" if self.count == 1 else "ratings"
-        return f"average {self.average:.1f} / 5 from {self.count} {noun}"
+            return _("No ratings yet: be the first")
+        return ngettext(
+            "average {average} / 5 from {count} rating",
+            "average {average} / 5 from {count} ratings",
+            self.count,
+        ).format(average=decimal(self.average or 0, 1), count=number(self.count))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.articles.models import RatingStats
 from bot.errors import NotFoundError, UserError
+from bot.i18n import N_, _
 from bot.numbers import valid_id
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 MAX_FEEDBACK = 1000
 #: Editors list and resolve feedback; checked in the channel where they do it, at every click.
 EDITOR_PERMISSION = "manage_messages"
-_GONE = (
+_GONE = N_(
     "That article has been taken out of the library, so it can't be rated any more. "
     "Nothing else changed; try /article search for another one."
 )
@@ -37,8 +38,13 @@ class RatingOutcome:
         return self.stars <= FEEDBACK_THRESHOLD
 
     def describe(self) -> str:
-        was = f" (was {self.previous}/5)" if self.previous not in (None, self.stars) else ""
-        return f"You rated {self.stars}/5{was} · {self.stats.describe()}"
+        if self.previous not in (None, self.stars):
+            rated = _("You rated {stars}/5 (was {previous}/5)").format(
+                stars=self.stars, previous=self.previous
+            )
+        else:
+            rated = _("You rated {stars}/5").format(stars=self.stars)
+        return f"{rated} · {self.stats.describe()}"
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,9 @@ class Feedback:
 
 
 def _no_feedback(feedback_id: int) -> str:
-    return (
-        f"There is no feedback #{str(feedback_id)[:20]} in this server. "
-        "Use /article feedback to see the open ones."
-    )
+    return _(
+        "There is no feedback #{number} in this server. Use /article feedback to see the open ones."
+    ).format(number=str(feedback_id)[:20])
 
 
 def clean_feedback(text: str | None) -> str | None:
@@ -81,8 +86,10 @@ def clean_feedback(text: str | None) -> str | None:
     cleaned = text.strip()
     if len(cleaned) > MAX_FEEDBACK:
         raise UserError(
-            f"Feedback can be at most {MAX_FEEDBACK} characters; yours has {len(cleaned)}. "
-            "Please shorten it and send it again."
+            _(
+                "Feedback can be at most {limit} characters; yours has {length}. Please shorten "
+                "it and send it again."
+            ).format(limit=MAX_FEEDBACK, length=len(cleaned))
         )
     return cleaned or None
 
@@ -110,9 +117,9 @@ class RatingService:
         """Record or replace a member's rating. One transaction: the UPSERT and the stats the
         member is shown are consistent even with hundreds of members rating at once."""
         if not 1 <= stars <= 5:
-            raise UserError("A rating is a whole number of stars from 1 to 5.")
+            raise UserError(_("A rating is a whole number of stars from 1 to 5."))
         if valid_id(article_id) is None:
-            raise NotFoundError(_GONE)
+            raise NotFoundError(_(_GONE))
         now = self.app.clock().isoformat()
         async with self.db.write() as conn:
             async with conn.execute(
@@ -120,7 +127,7 @@ class RatingService:
             ) as cursor:
                 article = await cursor.fetchone()
             if article is None or article["removed_at"] is not None:
-                raise NotFoundError(_GONE)
+                raise NotFoundError(_(_GONE))
             async with conn.execute(
                 "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?",
                 (article_id, user_id),
@@ -198,7 +205,9 @@ class RatingService:
             if row is None:
                 raise NotFoundError(_no_feedback(feedback_id))
             if row["resolved_at"] is not None:
-                raise UserError(f"Feedback #{feedback_id} was already resolved.")
+                raise UserError(
+                    _("Feedback #{number} was already resolved.").format(number=feedback_id)
+                )
             await conn.execute(
                 "UPDATE article_feedback SET resolved_at = ?, resolved_by = ? WHERE id = ?",
                 (self.app.clock().isoformat(), actor_id, feedback_id),

@@ -7,15 +7,18 @@ import re
 from bot.articles.models import DISCLAIMER, Article
 from bot.articles.ratings import Feedback, RatingOutcome
 from bot.articles.service import PAGE_SIZE, SearchResults
+from bot.i18n import N_, _, ngettext, number
 from bot.replies import Reply, Tone, chunk_text
 
 PAGE_CHARS = 1800
-DISCLAIMER_FIELD = "Please note"
+# The bot's words around an article are translated; the article's own title, summary, body,
+# takeaways and sources stay in the language they were written in.
+DISCLAIMER_FIELD = N_("Please note")
 #: Later pages carry this one line; the first page (and a shared post) the full DISCLAIMER.
-SHORT_DISCLAIMER = "Not medical advice: ask a health professional about your own care."
-PAGE_FOOTER = "Page {page} of {total} · article {slug}"
-TAGGED = "Tagged: {tags}"
-CORRECTED = "No article uses “{typed}”, so I searched for “{used}”."
+SHORT_DISCLAIMER = N_("Not medical advice: ask a health professional about your own care.")
+PAGE_FOOTER = N_("Page {page} of {total} · article {slug}")
+TAGGED = N_("Tagged: {tags}")
+CORRECTED = N_("No article uses “{typed}”, so I searched for “{used}”.")
 
 
 def _bullets(items: tuple[str, ...] | list[str]) -> str:
@@ -23,7 +26,7 @@ def _bullets(items: tuple[str, ...] | list[str]) -> str:
 
 
 def _tags(article: Article) -> str:
-    return ", ".join(article.tags) if article.tags else "none"
+    return ", ".join(article.tags) if article.tags else _("none")
 
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
@@ -52,22 +55,26 @@ def article_page(article: Article, page: int) -> Reply:
     if page == 1:
         reply = Reply(title=article.title, body=article.summary, url=article.url)
         if article.takeaways:
-            reply.add_field("Key takeaways", _bullets(article.takeaways))
+            reply.add_field(_("Key takeaways"), _bullets(article.takeaways))
         minutes = article.reading_minutes
         reply.add_field(
-            "Reading time", f"About {minutes} minute{'s' if minutes != 1 else ''}", True
+            _("Reading time"),
+            ngettext("About {count} minute", "About {count} minutes", minutes).format(
+                count=number(minutes)
+            ),
+            True,
         )
-        reply.add_field("Tags", _tags(article), True)
-        reviewed = article.last_reviewed.isoformat() if article.last_reviewed else "not given"
-        reply.add_field("Last reviewed", reviewed, True)
-        reply.add_field("Ratings", article.stats.describe())
+        reply.add_field(_("Tags"), _tags(article), True)
+        reviewed = article.last_reviewed.isoformat() if article.last_reviewed else _("not given")
+        reply.add_field(_("Last reviewed"), reviewed, True)
+        reply.add_field(_("Ratings"), article.stats.describe())
         if article.sources:
-            reply.add_field("Sources", "; ".join(article.sources))
-        reply.add_field(DISCLAIMER_FIELD, DISCLAIMER)
+            reply.add_field(_("Sources"), "; ".join(article.sources))
+        reply.add_field(_(DISCLAIMER_FIELD), _(DISCLAIMER))
     else:
         reply = Reply(title=article.title, body=bodies[page - 2], url=article.url)
-        reply.add_field(DISCLAIMER_FIELD, SHORT_DISCLAIMER)
-    reply.footer = PAGE_FOOTER.format(page=page, total=total, slug=article.slug)
+        reply.add_field(_(DISCLAIMER_FIELD), _(SHORT_DISCLAIMER))
+    reply.footer = _(PAGE_FOOTER).format(page=page, total=total, slug=article.slug)
     return reply
 
 
@@ -120,7 +127,7 @@ def tag_snippet(raw: str) -> str | None:
         bare = tag.replace("[[", "").replace("]]", "").strip("…")
         if bare:
             tags.append(f"**{bare}**" if "[[" in tag else bare)
-    return TAGGED.format(tags=", ".join(tags))
+    return _(TAGGED).format(tags=", ".join(tags))
 
 
 def hit_text(snippet: str) -> str:
@@ -130,7 +137,7 @@ def hit_text(snippet: str) -> str:
 def search_note(results: SearchResults) -> str:
     """Words the search changed, then how the hits were found: nothing is changed silently."""
     lines = [
-        CORRECTED.format(typed=typed, used=used) for typed, used in results.prepared.corrections
+        _(CORRECTED).format(typed=typed, used=used) for typed, used in results.prepared.corrections
     ]
     if results.note:
         lines.append(results.note)
@@ -140,41 +147,50 @@ def search_note(results: SearchResults) -> str:
 def search_reply(results: SearchResults) -> Reply:
     if not results.hits:
         return Reply(
-            body=f"No article matches “{results.query[:80]}”. Try fewer or different words, "
-            "or browse with /article list.",
+            body=_(
+                "No article matches “{query}”. Try fewer or different words, or browse with "
+                "/article list."
+            ).format(query=results.query[:80]),
             tone=Tone.WARNING,
         )
-    reply = Reply(title=f"Articles for “{results.query[:80]}”", body=search_note(results))
-    for number, hit in enumerate(results.hits, start=1):
+    reply = Reply(
+        title=_("Articles for “{query}”").format(query=results.query[:80]),
+        body=search_note(results),
+    )
+    for position, hit in enumerate(results.hits, start=1):
         reply.add_field(
-            f"{number}. {hit.title}", f"{hit_text(hit.snippet)}\n(open with: {hit.slug})"
+            f"{position}. {hit.title}",
+            hit_text(hit.snippet) + "\n" + _("(open with: {slug})").format(slug=hit.slug),
         )
-    reply.footer = "Choose one to read it, or use /article show with its name."
+    reply.footer = _("Choose one to read it, or use /article show with its name.")
     return reply
 
 
 def list_reply(
     articles: list[Article], total: int, page: int, pages: int, tag: str | None
 ) -> Reply:
-    heading = f"Articles tagged {tag}" if tag else "All articles"
+    heading = _("Articles tagged {tag}").format(tag=tag) if tag else _("All articles")
     if not articles:
-        return Reply(body="The library is empty for now.", tone=Tone.WARNING)
+        return Reply(body=_("The library is empty for now."), tone=Tone.WARNING)
     lines = [
         f"{(page - 1) * PAGE_SIZE + n}. {a.title} ({a.slug}) · {a.stats.describe()}"
         for n, a in enumerate(articles, start=1)
     ]
-    noun = "article" if total == 1 else "articles"
     return Reply(
         title=heading,
         body="\n".join(lines),
-        footer=f"Page {page} of {pages} · {total} {noun}",
+        footer=ngettext(
+            "Page {page} of {pages} · {total} article",
+            "Page {page} of {pages} · {total} articles",
+            total,
+        ).format(page=page, pages=pages, total=number(total)),
     )
 
 
 def top_reply(rows: list[tuple[Article, float]]) -> Reply:
     if not rows:
         return Reply(
-            body="No article has been rated yet. Open one with /article show and rate it.",
+            body=_("No article has been rated yet. Open one with /article show and rate it."),
             tone=Tone.WARNING,
         )
     lines = [
@@ -182,34 +198,39 @@ def top_reply(rows: list[tuple[Article, float]]) -> Reply:
         for n, (article, _score) in enumerate(rows, start=1)
     ]
     return Reply(
-        title="Best rated articles",
+        title=_("Best rated articles"),
         body="\n".join(lines),
-        footer="Ranked by average, weighted so a few ratings count less than many.",
+        footer=_("Ranked by average, weighted so a few ratings count less than many."),
     )
 
 
 def rating_reply(outcome: RatingOutcome, *, feedback_saved: bool = False) -> Reply:
     body = outcome.describe()
     if feedback_saved:
-        body += "\nThank you: your feedback was passed to the editors."
+        body += "\n" + _("Thank you: your feedback was passed to the editors.")
     return Reply(title=outcome.title, body=body, tone=Tone.SUCCESS)
 
 
 def _feedback_line(item: Feedback) -> str:
-    return f"<@{item.user_id}> rated {item.stars}/5 on {item.created_at[:10]}:\n{item.text}"
+    rated = _("{member} rated {stars}/5 on {day}:").format(
+        member=f"<@{item.user_id}>", stars=item.stars, day=item.created_at[:10]
+    )
+    return f"{rated}\n{item.text}"
 
 
 def feedback_list_reply(items: list[Feedback], open_count: int) -> Reply:
     if not items:
-        return Reply(body="No open feedback. Nothing to do.", tone=Tone.SUCCESS)
+        return Reply(body=_("No open feedback. Nothing to do."), tone=Tone.SUCCESS)
     reply = Reply(
-        title="Open article feedback",
-        footer=f"{open_count} open · resolve one with /article feedback resolve:<number>",
+        title=_("Open article feedback"),
+        footer=_("{count} open · resolve one with /article feedback resolve:<number>").format(
+            count=number(open_count)
+        ),
     )
     for item in items[:10]:
         reply.add_field(f"#{item.id} · {item.article_title}", _feedback_line(item))
     if open_count > 10:
-        reply.body = f"Showing the oldest 10 of {open_count}."
+        reply.body = _("Showing the oldest 10 of {count}.").format(count=number(open_count))
     return reply
 
 
@@ -217,12 +238,16 @@ def feedback_post(item: Feedback, slug: str) -> Reply:
     """What the feedback channel receives. Public to the channel's readers (editors)."""
     return (
         Reply(
-            title=f"Feedback #{item.id} on “{item.article_title}”",
+            title=_("Feedback #{number} on “{title}”").format(
+                number=item.id, title=item.article_title
+            ),
             body=item.text,
             fields=[],
-            footer=f"Article {slug} · resolve with /article feedback resolve:{item.id}",
+            footer=_("Article {slug} · resolve with /article feedback resolve:{number}").format(
+                slug=slug, number=item.id
+            ),
             private=False,
         )
-        .add_field("Rating", f"{item.stars}/5", True)
-        .add_field("From", f"<@{item.user_id}>", True)
+        .add_field(_("Rating"), f"{item.stars}/5", True)
+        .add_field(_("From"), f"<@{item.user_id}>", True)
     )

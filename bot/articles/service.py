@@ -21,6 +21,7 @@ from bot.articles.search import (
     vocabulary_words,
 )
 from bot.errors import NotFoundError, UserError
+from bot.i18n import N_, _, join_list, ngettext, number
 from bot.numbers import parse_id, valid_id
 
 if TYPE_CHECKING:
@@ -39,21 +40,23 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
 BROAD_MATCHES = 1000
 #: A broad query looks at this many of its newest matching articles (see ``_broad_ids``).
 BROAD_WINDOW = 1000
-BROAD_NOTE = (
-    "Over {count:,} articles have these words; these are the newest with them in the title "
+BROAD_NOTE = N_(
+    "Over {count} articles have these words; these are the newest with them in the title "
     "first. A more specific word narrows it down."
 )
 _ARTICLE_COLUMNS = (
     "a.id, a.slug, a.title, a.summary, a.body, a.takeaways, a.tags, a.sources, "
     "a.last_reviewed, a.url, a.removed_at, s.count, s.total"
 )
-TOO_GENERAL = (
+TOO_GENERAL = N_(
     "“{query}” is too general to search for: words like “the” or “how” are in every "
     "article. Add a word about the topic, for example `fatigue` or `balance`."
 )
 _ARTICLE_FROM = "articles a LEFT JOIN article_rating_stats s ON s.article_id = a.id"
 _ENTRY_COLUMNS = "id, slug, title, summary, body, takeaways, tags"
-_NO_LONGER = "That article is no longer in the library. Try /article search to find another one."
+_NO_LONGER = N_(
+    "That article is no longer in the library. Try /article search to find another one."
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,10 @@ class SearchResults:
     def match_count(self) -> str:
         """'12 articles', or 'over 1,000 articles' for a broad query (never counted fully)."""
         if self.matches > BROAD_MATCHES:
-            return f"over {BROAD_MATCHES:,} articles"
-        return f"{self.matches} article{'' if self.matches == 1 else 's'}"
+            return _("over {count} articles").format(count=number(BROAD_MATCHES))
+        return ngettext("{count} article", "{count} articles", self.matches).format(
+            count=number(self.matches)
+        )
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,11 @@ class ArticleSuggestions(NotFoundError):
     to pick (buttons on Discord). The message lists them too, for text-only front ends."""
 
     def __init__(self, query: str, suggestions: list[Suggestion]) -> None:
-        titles = ", ".join(f"“{s.title}” ({s.slug})" for s in suggestions)
+        titles = join_list(f"“{s.title}” ({s.slug})" for s in suggestions)
         super().__init__(
-            f"I couldn't find an article called “{query[:60]}”. Did you mean {titles}?"
+            _("I couldn't find an article called “{query}”. Did you mean {titles}?").format(
+                query=query[:60], titles=titles
+            )
         )
         self.query = query
         self.suggestions = suggestions
@@ -354,19 +361,21 @@ class ArticleService:
                     (self.app.clock().isoformat(), slug),
                 )
                 if cursor.rowcount == 0:
-                    raise NotFoundError(f"There is no article `{slug[:60]}` to remove.")
+                    raise NotFoundError(
+                        _("There is no article `{slug}` to remove.").format(slug=slug[:60])
+                    )
             if self._catalog is not None:
                 self._catalog.replace(old, None)
 
     # -- reads ----------------------------------------------------------------------------
     async def get(self, article_id: int, *, include_removed: bool = False) -> Article:
         if valid_id(article_id) is None:  # past SQLite's range: no such row, not OverflowError
-            raise NotFoundError(_NO_LONGER)
+            raise NotFoundError(_(_NO_LONGER))
         row = await self.db.fetchone(
             f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id = ?", (article_id,)
         )
         if row is None or (row["removed_at"] is not None and not include_removed):
-            raise NotFoundError(_NO_LONGER)
+            raise NotFoundError(_(_NO_LONGER))
         return Article.from_row(row)
 
     async def resolve(self, text: str) -> Article:
@@ -376,7 +385,7 @@ class ArticleService:
         is shown or rated by accident (``/article rate weak 2`` once rated the top hit)."""
         query = " ".join(text.split())
         if not query:
-            raise UserError("Tell me which article: type part of its title, e.g. `fatigue`.")
+            raise UserError(_("Tell me which article: type part of its title, e.g. `fatigue`."))
         catalog = await self.catalog()
         candidate = query.casefold()
         article_id = parse_id(candidate)
@@ -391,8 +400,10 @@ class ArticleService:
         if suggestions:
             raise ArticleSuggestions(query, suggestions)
         raise NotFoundError(
-            f"I couldn't find an article called “{query[:60]}”. "
-            "Try /article search or /article list to browse."
+            _(
+                "I couldn't find an article called “{query}”. Try /article search or "
+                "/article list to browse."
+            ).format(query=query[:60])
         )
 
     async def suggest(self, query: str, limit: int = SUGGESTIONS) -> list[Suggestion]:
@@ -445,29 +456,33 @@ class ArticleService:
 
     async def search(self, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResults:
         if not query.strip():
-            raise UserError("Type a word or two to search for, for example `fatigue`.")
+            raise UserError(_("Type a word or two to search for, for example `fatigue`."))
         catalog = await self.catalog()
         prepared = prepare(query, catalog.vocabulary)
         if not prepared.terms:
             raise UserError(
-                "I couldn't find any words to search for in that. Try plain words, "
-                "for example `weak legs`."
+                _(
+                    "I couldn't find any words to search for in that. Try plain words, for "
+                    "example `weak legs`."
+                )
             )
         if prepared.too_general:
-            raise UserError(TOO_GENERAL.format(query=query.strip()[:60]))
+            raise UserError(_(TOO_GENERAL).format(query=query.strip()[:60]))
         note = None  # a corrected word is said by the reply (prepared.corrections)
         hits, matches = await self._fts(prepared.fts(), limit)
         if not hits and len(prepared.corrected) > 1:
             hits, matches = await self._fts(prepared.fts(any_word=True), limit)
-            note = "No article has all of those words; these have some of them."
+            note = _("No article has all of those words; these have some of them.")
         if matches > BROAD_MATCHES:
-            note = f"{note or ''} {BROAD_NOTE.format(count=BROAD_MATCHES)}".strip()
+            broad = _(BROAD_NOTE).format(count=number(BROAD_MATCHES))
+            note = f"{note or ''} {broad}".strip()
         if not hits:
             ids = fuzzy_titles(" ".join(prepared.corrected), catalog.labels, limit=limit)
             hits = [await self._hit(i) for i in ids]
-            note = "No close match in the text; these titles come nearest." if hits else None
+            note = _("No close match in the text; these titles come nearest.") if hits else None
         if prepared.truncated:
-            note = ((note or "") + " Only the first words of your search were used.").strip()
+            truncated = _("Only the first words of your search were used.")
+            note = f"{note or ''} {truncated}".strip()
         return SearchResults(query, prepared, hits, note, matches)
 
     async def _fts(self, match: str, limit: int) -> tuple[list[SearchHit], int]:
@@ -576,8 +591,12 @@ class ArticleService:
         match = process.extractOne(wanted, list(known), scorer=fuzz.ratio, score_cutoff=75)
         if match is not None:
             return str(match[0])
-        listing = ", ".join(list(known)[:30]) or "none yet"
-        raise NotFoundError(f"No article is tagged “{tag[:40]}”. Tags in use: {listing}.")
+        listing = ", ".join(list(known)[:30]) or _("none yet")
+        raise NotFoundError(
+            _("No article is tagged “{tag}”. Tags in use: {tags}.").format(
+                tag=tag[:40], tags=listing
+            )
+        )
 
     async def top(
         self, limit: int = 10, prior_mean: float = 3.0, prior_weight: float = 5.0

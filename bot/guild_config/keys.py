@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import _, number
 from bot.numbers import parse_float, parse_int, valid_id
 
 
@@ -43,6 +44,11 @@ class ConfigKey:
         ):
             raise ValueError(f"config key {self.name}: a number needs an explicit range")
 
+    @property
+    def explanation(self) -> str:
+        """What the option does, in the reader's language."""
+        return _(self.description)
+
     def parse(self, raw: str) -> Any:
         """Turn typed text into a stored value, or raise a friendly :class:`UserError`."""
         text = raw.strip()
@@ -51,7 +57,10 @@ class ConfigKey:
             channel_id = valid_id(int(match[1] or match[2])) if match else None
             if channel_id is None:
                 raise UserError(
-                    f"`{self.name}` needs a channel: pick one from the list or mention it like #channel."
+                    _(
+                        "`{name}` needs a channel: pick one from the list or mention it like "
+                        "#channel."
+                    ).format(name=self.name)
                 )
             return channel_id
         if self.kind is ConfigKind.BOOL:
@@ -60,7 +69,7 @@ class ConfigKey:
                 return True
             if lowered in _FALSE:
                 return False
-            raise UserError(f"`{self.name}` is on or off: type `on` or `off`.")
+            raise UserError(_("`{name}` is on or off: type `on` or `off`.").format(name=self.name))
         if self.kind is ConfigKind.INT:
             assert self.minimum is not None and self.maximum is not None  # __post_init__
             return parse_int(
@@ -75,11 +84,17 @@ class ConfigKey:
             items = [item.strip() for item in text.split(",") if item.strip()]
             if any(len(item) > self.max_length for item in items):
                 raise UserError(
-                    f"Each entry of `{self.name}` must be at most {self.max_length} characters."
+                    _("Each entry of `{name}` must be at most {limit} characters.").format(
+                        name=self.name, limit=self.max_length
+                    )
                 )
             return items
         if not text or len(text) > self.max_length:
-            raise UserError(f"`{self.name}` needs text of 1 to {self.max_length} characters.")
+            raise UserError(
+                _("`{name}` needs text of 1 to {limit} characters.").format(
+                    name=self.name, limit=self.max_length
+                )
+            )
         return text
 
     def stored(self, value: Any) -> Any:
@@ -99,11 +114,11 @@ class ConfigKey:
 
     def display(self, value: Any) -> str:
         if value is None:
-            return "not set"
+            return _("not set")
         if self.kind is ConfigKind.CHANNEL:
             return f"<#{value}>"
         if self.kind is ConfigKind.BOOL:
-            return "on" if value else "off"
+            return _("on") if value else _("off")
         if self.kind is ConfigKind.TEXT_LIST:
-            return ", ".join(value) if value else "none"
-        return f"{value:g}" if isinstance(value, float) else str(value)
+            return ", ".join(value) if value else _("none")
+        return number(value) if isinstance(value, int | float) else str(value)

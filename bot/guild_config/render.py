@@ -10,21 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from bot.guild_config.keys import ConfigKey, ConfigKind
+from bot.i18n import N_, _, ngettext, number
 from bot.replies import Reply
 
 LINE_CHARS = 60
-SHOW_TITLE = "Server settings"
-SHOW_FOOTER = "Choose a setting below to see what it does.\nChange one with /config set."
-NO_OPTIONS = "No options are declared."
-LIST_SUMMARY = "{count} entries"
-DETAIL_NOW = "Now"
-DETAIL_DEFAULT = "Default"
-DETAIL_RANGE = "Allowed"
-DETAIL_RANGE_VALUE = "{minimum:g} to {maximum:g}"
-DETAIL_CHANGE = "Change it"
-CHANGE_CHANNEL = "/config channel option:{name}"
-CHANGE_VALUE = "/config set option:{name} value:…"
-RESET_HINT = "Back to the default: /config reset option:{name}"
+SHOW_TITLE = N_("Server settings")
+SHOW_FOOTER = N_("Choose a setting below to see what it does.\nChange one with /config set.")
+NO_OPTIONS = N_("No options are declared.")
+DETAIL_NOW = N_("Now")
+DETAIL_DEFAULT = N_("Default")
+DETAIL_RANGE = N_("Allowed")
+DETAIL_RANGE_VALUE = N_("{minimum} to {maximum}")
+DETAIL_CHANGE = N_("Change it")
+CHANGE_CHANNEL = N_("/config channel option:{name}")
+CHANGE_VALUE = N_("/config set option:{name} value:…")
+RESET_HINT = N_("Back to the default: /config reset option:{name}")
 
 
 def short_value(key: ConfigKey, value: Any, room: int) -> str:
@@ -33,7 +33,9 @@ def short_value(key: ConfigKey, value: Any, room: int) -> str:
     if len(shown) <= room:
         return shown
     if key.kind is ConfigKind.TEXT_LIST:
-        return LIST_SUMMARY.format(count=len(value))
+        return ngettext("{count} entry", "{count} entries", len(value)).format(
+            count=number(len(value))
+        )
     return shown[: max(1, room - 1)] + "…"
 
 
@@ -45,27 +47,27 @@ def setting_line(key: ConfigKey, value: Any) -> str:
 def show_reply(
     keys: list[ConfigKey], values: dict[str, Any], feature_titles: dict[str, str]
 ) -> Reply:
-    reply = Reply(title=SHOW_TITLE, footer=SHOW_FOOTER)
+    reply = Reply(title=_(SHOW_TITLE), footer=_(SHOW_FOOTER))
     by_feature: dict[str, list[str]] = {}
     for key in keys:
         by_feature.setdefault(key.feature, []).append(setting_line(key, values[key.name]))
     for feature, lines in by_feature.items():
         reply.add_field(feature_titles.get(feature, feature), "\n".join(lines))
     if not by_feature:
-        reply.body = NO_OPTIONS
+        reply.body = _(NO_OPTIONS)
     return reply
 
 
 def detail_reply(key: ConfigKey, value: Any) -> Reply:
-    reply = Reply(title=key.name, body=key.description, footer=RESET_HINT.format(name=key.name))
-    reply.add_field(DETAIL_NOW, key.display(value), inline=True)
-    reply.add_field(DETAIL_DEFAULT, key.display(key.default), inline=True)
+    reply = Reply(title=key.name, body=key.explanation, footer=_(RESET_HINT).format(name=key.name))
+    reply.add_field(_(DETAIL_NOW), key.display(value), inline=True)
+    reply.add_field(_(DETAIL_DEFAULT), key.display(key.default), inline=True)
     if key.minimum is not None and key.maximum is not None:
         reply.add_field(
-            DETAIL_RANGE,
-            DETAIL_RANGE_VALUE.format(minimum=key.minimum, maximum=key.maximum),
+            _(DETAIL_RANGE),
+            _(DETAIL_RANGE_VALUE).format(minimum=number(key.minimum), maximum=number(key.maximum)),
             inline=True,
         )
     change = CHANGE_CHANNEL if key.kind is ConfigKind.CHANNEL else CHANGE_VALUE
-    reply.add_field(DETAIL_CHANGE, change.format(name=key.name))
+    reply.add_field(_(DETAIL_CHANGE), _(change).format(name=key.name))
     return reply

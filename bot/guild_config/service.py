@@ -12,6 +12,7 @@ from typing import Any
 from bot.errors import UserError
 from bot.guild_config.keys import ConfigKey
 from bot.guild_config.render import show_reply
+from bot.i18n import _
 from bot.replies import Reply
 from bot.storage import Database, Generation, Stamp
 
@@ -39,7 +40,11 @@ class GuildConfigService:
             return self._keys[name.strip().lower()]
         except KeyError:
             known = ", ".join(sorted(self._keys))
-            raise UserError(f"There is no option called `{name[:40]}`. Options: {known}.") from None
+            raise UserError(
+                _("There is no option called `{name}`. Options: {known}.").format(
+                    name=name[:40], known=known
+                )
+            ) from None
 
     # -- values ----------------------------------------------------------------------------
     async def _load(self, guild_id: int) -> dict[str, Any]:

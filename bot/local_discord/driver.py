@@ -33,6 +33,18 @@ class Driver:
         self.world = world
         self.settle = settle
 
+    # -- languages ---------------------------------------------------------------------------
+    def speak(self, who: User | str, locale: str) -> None:
+        """``who``'s Discord app is in ``locale`` ("es-ES", "de"): their interactions say so."""
+        self.user(who).locale = locale
+
+    async def set_server_locale(self, locale: str) -> None:
+        """The server's language (Server Settings), announced to the bot with GUILD_UPDATE;
+        interactions carry it as ``guild_locale``."""
+        self.world.guild.preferred_locale = locale
+        self.local.update_guild(self.world.guild)
+        await self.quiet()
+
     # -- who and where -----------------------------------------------------------------------
     def user(self, who: User | str) -> User:
         return who if isinstance(who, User) else self.world.user(who)

@@ -30,6 +30,30 @@ AUTHENTICATION_FAILED = 4004
 _DETACHED: dict[str, Session] = {}
 
 
+#: What GUILD_CREATE carries that GUILD_UPDATE does not (the server's own fields only).
+_CREATE_ONLY = (
+    "joined_at",
+    "large",
+    "unavailable",
+    "member_count",
+    "voice_states",
+    "members",
+    "channels",
+    "threads",
+    "presences",
+    "stage_instances",
+    "guild_scheduled_events",
+    "soundboard_sounds",
+)
+
+
+def guild_update(local: LocalDiscord, guild: Guild) -> dict[str, Any]:
+    payload = guild_create(local, guild)
+    for key in _CREATE_ONLY:
+        payload.pop(key, None)
+    return payload
+
+
 def guild_create(local: LocalDiscord, guild: Guild) -> dict[str, Any]:
     bot_member = guild.members[local.bot_user.id]
     return {
@@ -58,7 +82,7 @@ def guild_create(local: LocalDiscord, guild: Guild) -> dict[str, Any]:
         "banner": None,
         "premium_tier": 0,
         "premium_subscription_count": 0,
-        "preferred_locale": "en-US",
+        "preferred_locale": guild.preferred_locale,
         "public_updates_channel_id": None,
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,

@@ -156,14 +156,14 @@ def create(
         "token": pending.token,
         "version": 1,
         "app_permissions": str(local.permissions_in(channel, local.bot_user.id)),
-        "locale": "en-US",
+        "locale": user.locale,
         "entitlements": [],
         "attachment_size_limit": 10 * 2**20,
     }
     if guild is not None and member is not None:
         body["guild_id"] = str(guild.id)
-        body["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
-        body["guild_locale"] = "en-US"
+        body["guild"] = {"id": str(guild.id), "locale": guild.preferred_locale, "features": []}
+        body["guild_locale"] = guild.preferred_locale
         body["member"] = member.payload(permissions=local.permissions_in(channel, user.id))
         body["authorizing_integration_owners"] = {"0": str(guild.id)}
         body["context"] = 0

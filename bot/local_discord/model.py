@@ -60,6 +60,8 @@ class User:
     bot: bool = False
     #: A member with DMs closed makes the bot's DM answer 50007, as on Discord.
     dms_open: bool = True
+    #: Their Discord app's language, sent as ``locale`` with each of their interactions.
+    locale: str = "en-US"
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -313,6 +315,9 @@ class Guild:
     channel_ids: list[int] = field(default_factory=list)
     #: user id -> reason
     bans: dict[int, str | None] = field(default_factory=dict)
+    #: The server's language (Server Settings > Community): ``preferred_locale`` in the guild
+    #: payload, ``guild_locale`` in interactions.
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:

@@ -219,6 +219,10 @@ class LocalDiscord:
             self.dispatch("GUILD_CREATE", gateway.guild_create(self, guild), INTENT_GUILDS)
         return guild
 
+    def update_guild(self, guild: Guild) -> None:
+        """The server's settings changed (its language): GUILD_UPDATE, as Discord sends it."""
+        self.dispatch("GUILD_UPDATE", gateway.guild_update(self, guild), INTENT_GUILDS)
+
     # -- messages ------------------------------------------------------------------------------
     def member_payload(self, message: Message) -> dict[str, Any] | None:
         if message.guild_id is None:

@@ -5,7 +5,8 @@ Each check adds to a :class:`FormErrors` under the failing field's path, so a vi
 10 embeds, 6,000 embed characters in total; title 256, description 4,096, 25 fields, field name
 256 and value 1,024, footer 2,048, author 256), components (5 rows of 5, custom id 100, label 80,
 25 select options), modals (title 45, 5 components), commands (names, descriptions, 25 options,
-25 choices) and autocomplete (25 results).
+25 choices, and the same rules for their translations in ``name_localizations`` and
+``description_localizations``, keyed by a locale Discord knows) and autocomplete (25 results).
 """
 
 from __future__ import annotations
@@ -29,6 +30,92 @@ MODAL_COMPONENTS_MAX = 5
 CHOICES_MAX = 25
 OPTIONS_MAX = 25
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
+#: The locales Discord accepts as keys of ``name_localizations``/``description_localizations``.
+LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+
+
+def _is_slash_name(name: str) -> bool:
+    return bool(COMMAND_NAME.match(name)) and name == name.lower()
+
+
+def _localizations(
+    errors: FormErrors,
+    path: Path,
+    item: dict[str, Any],
+    *,
+    slash_name: bool,
+    described: bool,
+    name_max: int = 32,
+) -> dict[str, str]:
+    """Check an item's translations like its own name and description; returns its names by
+    locale (for the duplicate check among siblings)."""
+    names = item.get("name_localizations") or {}
+    for locale, name in names.items():
+        where = (*path, "name_localizations", locale)
+        if locale not in LOCALES:
+            errors.add(where, "LOCALE_INVALID", f"Invalid locale {locale!r}")
+        elif slash_name and not _is_slash_name(str(name)):
+            errors.add(where, "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
+        else:
+            errors.check_length(where, name, name_max, low=1)
+    descriptions = item.get("description_localizations") or {}
+    if descriptions and not described:
+        errors.add((*path, "description_localizations"), "INVALID", "Must be empty")
+    for locale, text in descriptions.items():
+        where = (*path, "description_localizations", locale)
+        if locale not in LOCALES:
+            errors.add(where, "LOCALE_INVALID", f"Invalid locale {locale!r}")
+        else:
+            errors.check_length(where, text, 100, low=1)
+    return {str(locale): str(name) for locale, name in names.items()}
+
+
+def _duplicate_translations(
+    errors: FormErrors, path: Path, localized: list[tuple[int, dict[str, str]]], code: str
+) -> None:
+    """Two siblings may not share a name in any one language either."""
+    seen: dict[tuple[str, str], int] = {}
+    for index, names in localized:
+        for locale, name in names.items():
+            if (locale, name) in seen:
+                errors.add((*path, index, "name_localizations", locale), code, "Duplicate")
+            seen[(locale, name)] = index
+
 
 BUTTON, STRING_SELECT, TEXT_INPUT, LABEL, TEXT_DISPLAY = 2, 3, 4, 18, 10
 SELECTS = (3, 5, 6, 7, 8)
@@ -225,11 +312,14 @@ def _options(errors: FormErrors, path: Path, options: list[dict[str, Any]], dept
     errors.check_length(path, options, OPTIONS_MAX)
     seen_optional = False
     names: set[str] = set()
+    localized: list[tuple[int, dict[str, str]]] = []
     for index, option in enumerate(options[:OPTIONS_MAX]):
         option_path = (*path, index)
         name = option.get("name") or ""
-        if not COMMAND_NAME.match(name) or name != name.lower():
+        if not _is_slash_name(name):
             errors.add((*option_path, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
+        translations = _localizations(errors, option_path, option, slash_name=True, described=True)
+        localized.append((index, translations))
         if name in names:
             errors.add(
                 (*option_path, "name"),
@@ -263,6 +353,17 @@ def _options(errors: FormErrors, path: Path, options: list[dict[str, Any]], dept
             errors.check_length(
                 (*option_path, "choices", c, "name"), choice.get("name"), 100, low=1
             )
+            _localizations(
+                errors,
+                (*option_path, "choices", c),
+                choice,
+                slash_name=False,
+                described=False,
+                name_max=100,
+            )
+    _duplicate_translations(
+        errors, path, localized, "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS"
+    )
 
 
 def commands(payload: list[dict[str, Any]]) -> None:
@@ -270,12 +371,17 @@ def commands(payload: list[dict[str, Any]]) -> None:
     errors = FormErrors()
     seen: set[tuple[int, str]] = set()
     per_type: dict[int, int] = {}
+    localized: dict[int, list[tuple[int, dict[str, str]]]] = {}
     for index, command in enumerate(payload):
         kind = command.get("type", 1)
         name = command.get("name") or ""
         per_type[kind] = per_type.get(kind, 0) + 1
+        translations = _localizations(
+            errors, (index,), command, slash_name=kind == 1, described=kind == 1
+        )
+        localized.setdefault(kind, []).append((index, translations))
         if kind == 1:
-            if not COMMAND_NAME.match(name) or name != name.lower():
+            if not _is_slash_name(name):
                 errors.add((index, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
             errors.check_length((index, "description"), command.get("description"), 100, low=1)
             _options(errors, (index, "options"), command.get("options") or [], 0)
@@ -290,6 +396,8 @@ def commands(payload: list[dict[str, Any]]) -> None:
         if (kind, name) in seen:
             errors.add((index, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Duplicate name")
         seen.add((kind, name))
+    for siblings in localized.values():
+        _duplicate_translations(errors, (), siblings, "APPLICATION_COMMANDS_DUPLICATE_NAME")
     for kind, limit in ((1, 100), (2, 5), (3, 5)):
         if per_type.get(kind, 0) > limit:
             errors.add(("_errors_count",), "MAX_COMMANDS", f"Maximum number of commands ({limit})")

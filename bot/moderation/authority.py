@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
 from bot.permissions import permission_label, permission_refusal
 
 #: action -> (status it closes the flag with, permission the acting member needs)
@@ -75,7 +76,7 @@ ALLOW = Decision(True)
 def decide(facts: ActionFacts) -> Decision:
     """Allow, or refuse with a reason the button shows. Checks run from cheapest to subtlest."""
     if facts.action not in ACTIONS:
-        return Decision(False, f"Unknown action `{facts.action[:20]}`.")
+        return Decision(False, _("Unknown action `{action}`.").format(action=facts.action[:20]))
     refusal = permission_refusal(facts.permissions, ACTIONS[facts.action][1])
     if refusal is not None:
         return Decision(False, refusal)
@@ -87,54 +88,97 @@ def decide(facts: ActionFacts) -> Decision:
         ):
             return Decision(
                 False,
-                f"I need the {permission_label(needed)} permission here to do that. "
-                "Ask a server admin to grant it to the bot's role.",
+                _(
+                    "I need the {permission} permission here to do that. Ask a server admin to "
+                    "grant it to the bot's role."
+                ).format(permission=permission_label(needed)),
             )
     if facts.action in MEMBER_ACTIONS:
         return _member_action(facts)
     return ALLOW
 
 
+#: Why a ban or a timeout is refused: one whole sentence per action (ban, timeout).
+_REFUSALS = {
+    "no_identity": (
+        N_(
+            "I can't ban the author: their identity was removed (erased on request or after the "
+            "retention period). Delete or dismiss the message instead."
+        ),
+        N_(
+            "I can't time out the author: their identity was removed (erased on request or "
+            "after the retention period). Delete or dismiss the message instead."
+        ),
+    ),
+    "offline": (
+        N_("To ban someone, use the button on the card in Discord."),
+        N_("To time out someone, use the button on the card in Discord."),
+    ),
+    "self": (N_("You can't ban yourself."), N_("You can't time out yourself.")),
+    "owner": (
+        N_("The server owner can't be banned through the bot."),
+        N_("The server owner can't be timed out through the bot."),
+    ),
+    "team": (
+        N_(
+            "The author is a moderator or admin here; the bot does not ban team members. "
+            "Please settle it within the team."
+        ),
+        N_(
+            "The author is a moderator or admin here; the bot does not time out team members. "
+            "Please settle it within the team."
+        ),
+    ),
+    "actor_rank": (
+        N_(
+            "The author's highest role is the same as or above yours, so you can't ban them "
+            "(Discord's role order). Ask someone with a higher role."
+        ),
+        N_(
+            "The author's highest role is the same as or above yours, so you can't time out "
+            "them (Discord's role order). Ask someone with a higher role."
+        ),
+    ),
+    "bot_rank": (
+        N_(
+            "My highest role is not above the author's, so Discord won't let me ban them. A "
+            "server admin can move the bot's role higher in Server Settings > Roles."
+        ),
+        N_(
+            "My highest role is not above the author's, so Discord won't let me time out them. "
+            "A server admin can move the bot's role higher in Server Settings > Roles."
+        ),
+    ),
+}
+
+
+def _refused(facts: ActionFacts, why: str) -> Decision:
+    ban, timeout = _REFUSALS[why]
+    sentence = ban if facts.action == "ban" else timeout
+    return Decision(False, _(sentence))
+
+
 def _member_action(facts: ActionFacts) -> Decision:
-    verb = "ban" if facts.action == "ban" else "time out"
     if not facts.target_id:
-        return Decision(
-            False,
-            f"I can't {verb} the author: their identity was removed (erased on request or "
-            "after the retention period). Delete or dismiss the message instead.",
-        )
+        return _refused(facts, "no_identity")
     standing = facts.standing
     if standing is None:
-        return Decision(False, f"To {verb} someone, use the button on the card in Discord.")
+        return _refused(facts, "offline")
     if facts.target_id == facts.actor_id:
-        return Decision(False, f"You can't {verb} yourself.")
+        return _refused(facts, "self")
     if facts.target_id == standing.owner_id:
-        return Decision(False, f"The server owner can't be {_past(facts.action)} through the bot.")
+        return _refused(facts, "owner")
     if standing.target_is_moderator:
-        return Decision(
-            False,
-            f"The author is a moderator or admin here; the bot does not {verb} team members. "
-            "Please settle it within the team.",
-        )
+        return _refused(facts, "team")
     if standing.target_top_role is None:
         if facts.action == "timeout":
-            return Decision(False, "The author has left the server; there is no one to time out.")
+            return Decision(
+                False, _("The author has left the server; there is no one to time out.")
+            )
         return ALLOW  # a ban by id keeps someone who left from coming back; no roles to compare
     actor_is_owner = facts.actor_id == standing.owner_id
     if not actor_is_owner and standing.actor_top_role <= standing.target_top_role:
-        return Decision(
-            False,
-            f"The author's highest role is the same as or above yours, so you can't {verb} "
-            "them (Discord's role order). Ask someone with a higher role.",
-        )
+        return _refused(facts, "actor_rank")
     if standing.bot_top_role <= standing.target_top_role:
-        return Decision(
-            False,
-            f"My highest role is not above the author's, so Discord won't let me {verb} them. "
-            "A server admin can move the bot's role higher in Server Settings > Roles.",
-        )
+        return _refused(facts, "bot_rank")
     return ALLOW
-
-
-def _past(action: str) -> str:
-    return "banned" if action == "ban" else "timed out"

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.app import App, Feature
 from bot.errors import UserError
 from bot.guild_config import ConfigKey, ConfigKind
+from bot.i18n import N_
 from bot.moderation import privacy_store
 from bot.moderation.service import TIMEOUTS, ModerationService
 from bot.privacy import PrivacySection
@@ -27,7 +28,7 @@ def register(app: App) -> None:
             "moderation_threshold",
             ConfigKind.FLOAT,
             3.0,
-            "Score at which a message is flagged for moderators (lower flags more)",
+            N_("Score at which a message is flagged for moderators (lower flags more)"),
             NAME,
             minimum=0.5,
             maximum=50,
@@ -38,7 +39,7 @@ def register(app: App) -> None:
             "moderation_review_channel",
             ConfigKind.CHANNEL,
             None,
-            "Channel where flag cards are posted for moderators",
+            N_("Channel where flag cards are posted for moderators"),
             NAME,
         )
     )
@@ -47,7 +48,7 @@ def register(app: App) -> None:
             "moderation_auto_hide",
             ConfigKind.BOOL,
             False,
-            "Hide messages at once when they score far above the threshold",
+            N_("Hide messages at once when they score far above the threshold"),
             NAME,
         )
     )
@@ -56,7 +57,7 @@ def register(app: App) -> None:
             "moderation_auto_hide_multiple",
             ConfigKind.FLOAT,
             2.0,
-            "Auto-hide only at this many times the threshold",
+            N_("Auto-hide only at this many times the threshold"),
             NAME,
             minimum=1.0,
             maximum=10,
@@ -67,15 +68,20 @@ def register(app: App) -> None:
             "moderation_automod",
             ConfigKind.BOOL,
             False,
-            "Also block always-flagged domains and dodged links with a Discord AutoMod rule "
-            "(the bot needs Manage Server)",
+            N_(
+                "Also block always-flagged domains and dodged links with a Discord AutoMod rule "
+                "(the bot needs Manage Server)"
+            ),
             NAME,
         )
     )
     for name, description in (
-        ("moderation_trusted_domains", "Domains never counted as suspicious links (comma list)"),
-        ("moderation_trusted_phrases", "Rule phrases this server does not count (comma list)"),
-        ("moderation_flag_domains", "Domains whose links are always flagged (comma list)"),
+        (
+            "moderation_trusted_domains",
+            N_("Domains never counted as suspicious links (comma list)"),
+        ),
+        ("moderation_trusted_phrases", N_("Rule phrases this server does not count (comma list)")),
+        ("moderation_flag_domains", N_("Domains whose links are always flagged (comma list)")),
     ):
         declare(ConfigKey(name, ConfigKind.TEXT_LIST, [], description, NAME, max_length=200))
     service = ModerationService(app)
@@ -88,10 +94,13 @@ def register(app: App) -> None:
             "Flags about messages you wrote, reports you made, and decisions as a moderator",
             export=lambda user_id: privacy_store.export_member(app.db, user_id),
             erase=lambda user_id: privacy_store.erase_member(app.db, user_id),
-            label="moderation records",
+            label=N_("moderation records"),
             # Open flags are the community's safety records, not the author's own data.
-            kept="If moderators have reports about you that they have not reviewed yet, those "
-            f"are kept until they are, at most {days} days.",
+            kept=N_(
+                "If moderators have reports about you that they have not reviewed yet, those "
+                "are kept until they are, at most {days} days."
+            ),
+            kept_days=days,
         )
     )
 
@@ -176,7 +185,7 @@ __all__ = ["FEATURE", "TIMEOUTS"]
 
 FEATURE = Feature(
     name=NAME,
-    title="Moderation",
+    title=N_("Moderation"),
     register=register,
     start=start,
     stop=stop,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.i18n import _, number
 from bot.moderation import learning_store
 from bot.moderation.features import tokens, word_terms
 from bot.moderation.normalise import normalise
@@ -76,19 +77,27 @@ class LearningState:
 
     def describe(self) -> str:
         if not self.spam + self.genuine:
-            return (
+            return _(
                 "Server learning: nothing learned yet. Delete, Ban and Dismiss on flag cards, "
                 "and the Teach menus, teach the detector about this server."
             )
-        status = (
-            f"active, adjusting {self.features} terms"
-            if self.active
-            else f"not counted yet: it needs {MIN_EXAMPLES} examples, at least "
-            f"{MIN_PER_CLASS} of each kind"
-        )
-        return (
-            f"Server learning: {self.spam} spam and {self.genuine} genuine examples; {status}. "
-            "`/moderation forget` undoes it."
+        if self.active:
+            sentence = _(
+                "Server learning: {spam} spam and {genuine} genuine examples; active, adjusting "
+                "{terms} terms. `/moderation forget` undoes it."
+            )
+        else:
+            sentence = _(
+                "Server learning: {spam} spam and {genuine} genuine examples; not counted yet: it "
+                "needs {needed} examples, at least {each} of each kind. `/moderation forget` "
+                "undoes it."
+            )
+        return sentence.format(
+            spam=number(self.spam),
+            genuine=number(self.genuine),
+            terms=number(self.features),
+            needed=number(MIN_EXAMPLES),
+            each=number(MIN_PER_CLASS),
         )
 
 

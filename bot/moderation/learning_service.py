@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext, number, percent
 from bot.moderation import learning_store, store
 from bot.moderation.automod import AutoModSpec, automod_spec
+from bot.moderation.render import long_date
 from bot.moderation.snowflake import DISCORD_EPOCH_MS
 from bot.moderation.store import Flag, FlagInput
 from bot.replies import Reply, Tone
@@ -49,19 +51,20 @@ class LearningMixin:
         """The "Teach: spam" / "Teach: not spam" message menus (Manage Messages)."""
         self.require(permissions, "dismiss")
         if not await self.learning.learn(guild_id, message_id, text, spam, "teach"):
-            raise UserError("That message has no text to learn from.")
+            raise UserError(_("That message has no text to learn from."))
         state = (await self.learning.adjustment(guild_id)).state
-        kind = "spam" if spam else "not spam"
-        return Reply(
-            body=f"Learned: this message is {kind} on this server.\n{state.describe()}",
-            tone=Tone.SUCCESS,
+        learned = (
+            _("Learned: this message is spam on this server.")
+            if spam
+            else _("Learned: this message is not spam on this server.")
         )
+        return Reply(body=f"{learned}\n{state.describe()}", tone=Tone.SUCCESS)
 
     async def learning_status(self, guild_id: int) -> Reply:
         state = (await self.learning.adjustment(guild_id)).state
-        reply = Reply(title="Server learning", body=state.describe())
+        reply = Reply(title=_("Server learning"), body=state.describe())
         if state.since is not None:
-            reply.footer = f"Learning since {state.since.strftime('%d %b %Y')}"
+            reply.footer = _("Learning since {day}").format(day=long_date(state.since))
         return reply
 
     async def forget_learning(self, guild_id: int, permissions: frozenset[str]) -> Reply:
@@ -69,8 +72,13 @@ class LearningMixin:
         self.require(permissions, "dismiss")
         removed = await self.learning.reset(guild_id)
         return Reply(
-            body=f"Removed {removed} examples. The detector is back to the shipped model here; "
-            "new decisions start teaching it again.",
+            body=ngettext(
+                "Removed {count} example. The detector is back to the shipped model here; new "
+                "decisions start teaching it again.",
+                "Removed {count} examples. The detector is back to the shipped model here; new "
+                "decisions start teaching it again.",
+                removed,
+            ).format(count=number(removed)),
             tone=Tone.SUCCESS,
         )
 
@@ -125,14 +133,18 @@ class LearningMixin:
         def share(confirmed: int, dismissed: int) -> str:
             decided = confirmed + dismissed
             if not decided:
-                return "no decided flags"
-            return f"{confirmed / decided:.0%} confirmed ({confirmed} of {decided} decided)"
+                return _("no decided flags")
+            return _("{share} confirmed ({confirmed} of {decided} decided)").format(
+                share=percent(confirmed / decided),
+                confirmed=number(confirmed),
+                decided=number(decided),
+            )
 
         before = await learning_store.detector_decisions(
             self.app.db, guild_id, began - timedelta(days=90), began
         )
         after = await learning_store.detector_decisions(self.app.db, guild_id, began, None)
-        return (
-            f"Learning began {began.strftime('%d %b %Y')}. Detector precision since then: "
-            f"{share(*after)}; in the 90 days before: {share(*before)}."
-        )
+        return _(
+            "Learning began {day}. Detector precision since then: {after}; in the 90 days "
+            "before: {before}."
+        ).format(day=long_date(began), after=share(*after), before=share(*before))

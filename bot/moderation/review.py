@@ -15,9 +15,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import NotFoundError, UserError
+from bot.i18n import _
 from bot.moderation import privacy_store, review_store, store
 from bot.moderation.authority import ACTIONS, ActionFacts, Standing, decide
-from bot.moderation.render import moderator_label
+from bot.moderation.render import moderator_label, status_short
 from bot.moderation.store import Flag
 from bot.numbers import valid_id
 from bot.permissions import require_permission
@@ -47,7 +48,9 @@ class ReviewMixin:
         # An id past SQLite's range cannot exist (and would raise OverflowError when bound).
         flag = await store.get_flag(self.app.db, flag_id) if valid_id(flag_id) else None
         if flag is None or flag.guild_id != guild_id:
-            raise NotFoundError(f"There is no flag #{flag_id} on this server.")
+            raise NotFoundError(
+                _("There is no flag #{number} on this server.").format(number=flag_id)
+            )
         return flag
 
     @staticmethod
@@ -63,8 +66,14 @@ class ReviewMixin:
     @staticmethod
     def closed_message(flag: Flag) -> str:
         who = moderator_label(flag.closed_by)
-        by = f" by {who}" if who else ""
-        return f"Flag #{flag.id} was already handled{by}: {flag.status.replace('_', ' ')}."
+        status = status_short(flag.status)
+        if who:
+            return _("Flag #{number} was already handled by {moderator}: {status}.").format(
+                number=flag.id, moderator=who, status=status
+            )
+        return _("Flag #{number} was already handled: {status}.").format(
+            number=flag.id, status=status
+        )
 
     async def check_action(
         self,
@@ -82,7 +91,11 @@ class ReviewMixin:
         menu) is carried out: permissions and roles are re-read at every click.
         """
         if action not in ACTIONS:
-            raise UserError(f"Unknown action `{action[:20]}`: use {', '.join(ACTIONS)}.")
+            raise UserError(
+                _("Unknown action `{action}`: use {actions}.").format(
+                    action=action[:20], actions=", ".join(ACTIONS)
+                )
+            )
         self.require(permissions, action)  # before anything about the flag is shown
         flag = await self.ensure_open(guild_id, flag_id)
         decision = decide(ActionFacts(action, moderator_id, flag.author_id, permissions, standing))
@@ -153,11 +166,21 @@ class ReviewMixin:
                 break  # a moderator holds it: their decision settles the card
             await asyncio.sleep(pause)  # the bot is only updating the card: wait briefly
         if result.holder == review_store.BOT_CLAIM:
-            raise UserError(f"The card of flag #{flag.id} is being updated; try again in a moment.")
-        raise UserError(
-            f"{moderator_label(result.holder) or 'Another moderator'} is acting on flag "
-            f"#{flag.id} right now; the card will show what they decided."
-        )
+            raise UserError(
+                _("The card of flag #{number} is being updated; try again in a moment.").format(
+                    number=flag.id
+                )
+            )
+        who = moderator_label(result.holder)
+        if who:
+            busy = _(
+                "{moderator} is acting on flag #{number} right now; the card will show what they decided."
+            )
+        else:
+            busy = _(
+                "Another moderator is acting on flag #{number} right now; the card will show what they decided."
+            )
+        raise UserError(busy.format(moderator=who, number=flag.id))
 
     @contextlib.asynccontextmanager
     async def card_refresh(self, guild_id: int, flag_id: int) -> AsyncIterator[Flag | None]:

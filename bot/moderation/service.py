@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.i18n import N_, _, decimal_g, ngettext, number, percent
 from bot.moderation import rules_store, store
 from bot.moderation.detector import Detector, Verdict
 from bot.moderation.learning import ServerLearning
@@ -37,10 +38,20 @@ TIMEOUTS: dict[str, timedelta] = {
 }
 #: /modstats looks back at most this many days (the command's range; the core checks it too).
 MAX_STATS_DAYS = 365
-RULE_LABELS = {
-    "trusted_domain": "trusted domain",
-    "trusted_phrase": "trusted phrase",
-    "flag_domain": "always-flagged domain",
+#: What adding a rule says: (it was there already, it is new), whole sentences per kind.
+RULE_ADDED = {
+    "trusted_domain": (
+        N_("`{value}` was already a trusted domain here."),
+        N_("`{value}` is now a trusted domain on this server."),
+    ),
+    "trusted_phrase": (
+        N_("`{value}` was already a trusted phrase here."),
+        N_("`{value}` is now a trusted phrase on this server."),
+    ),
+    "flag_domain": (
+        N_("`{value}` was already an always-flagged domain here."),
+        N_("`{value}` is now an always-flagged domain on this server."),
+    ),
 }
 #: /config lists that add to the rules learned from buttons, in GuildRules field order.
 CONFIG_RULE_KEYS = (
@@ -181,7 +192,7 @@ class ModerationService(ReviewMixin, LearningMixin):
     ) -> tuple[Flag, bool, bool]:
         """A member's report. Returns (flag, flag is new, reporter is new)."""
         if reporter_id == author_id:
-            raise UserError("You can't report your own message. You can delete it instead.")
+            raise UserError(_("You can't report your own message. You can delete it instead."))
         settings = await self.guild_settings(guild_id)
         verdict = Detector(self.rules).check(
             MessageFacts(text=content, guild_id=guild_id),
@@ -219,12 +230,12 @@ class ModerationService(ReviewMixin, LearningMixin):
         permissions: frozenset[str],
         flag_id: int,
     ) -> Reply:
-        if kind not in RULE_LABELS:
-            raise UserError("Unknown rule kind.")
+        if kind not in RULE_ADDED:
+            raise UserError(_("Unknown rule kind."))
         self.require(permissions, "dismiss")
         value = fold(value)[:200]
         if not value:
-            raise UserError("That rule is empty.")
+            raise UserError(_("That rule is empty."))
         added = await rules_store.add_guild_rule(
             self.app.db, guild_id, kind, value, moderator_id, self.app.clock()
         )
@@ -232,10 +243,10 @@ class ModerationService(ReviewMixin, LearningMixin):
         await store.record_decision(
             self.app.db, flag_id, guild_id, moderator_id, f"add_{kind}", value, self.app.clock()
         )
-        label = RULE_LABELS[kind]
+        already, now = RULE_ADDED[kind]
         if not added:
-            return Reply(body=f"`{value}` was already a {label} here.", tone=Tone.INFO)
-        return Reply(body=f"`{value}` is now a {label} on this server.", tone=Tone.SUCCESS)
+            return Reply(body=_(already).format(value=value), tone=Tone.INFO)
+        return Reply(body=_(now).format(value=value), tone=Tone.SUCCESS)
 
     # -- queue and statistics ---------------------------------------------------------------
     def card(self, flag: Flag) -> Reply:
@@ -249,31 +260,49 @@ class ModerationService(ReviewMixin, LearningMixin):
     async def queue(self, guild_id: int) -> Reply:
         flags, total = await store.open_flags(self.app.db, guild_id, limit=10)
         if not flags:
-            return Reply(title="Moderation queue", body="No open flags. All clear.")
+            return Reply(title=_("Moderation queue"), body=_("No open flags. All clear."))
         lines = []
         for flag in flags:
-            excerpt = (flag.content or "(text removed)")[:80].replace("\n", " ")
-            kind = f"{flag.report_count} report(s)" if flag.report_count else "detector"
-            author = f"<@{flag.author_id}>" if flag.author_id else "(author removed)"
-            lines.append(
-                f"#{flag.id} · score {flag.score:g} · {kind} · {author} in "
-                f"<#{flag.channel_id}>: {excerpt}"
+            excerpt = (flag.content or _("(text removed)"))[:80].replace("\n", " ")
+            kind = (
+                ngettext("{count} report", "{count} reports", flag.report_count).format(
+                    count=number(flag.report_count)
+                )
+                if flag.report_count
+                else _("detector")
             )
-        more = f"\n…and {total - len(flags)} more." if total > len(flags) else ""
+            author = f"<@{flag.author_id}>" if flag.author_id else _("(author removed)")
+            lines.append(
+                _("#{number} · score {score} · {kind} · {author} in {channel}: {excerpt}").format(
+                    number=flag.id,
+                    score=decimal_g(flag.score),
+                    kind=kind,
+                    author=author,
+                    channel=f"<#{flag.channel_id}>",
+                    excerpt=excerpt,
+                )
+            )
+        more = (
+            "\n" + _("…and {count} more.").format(count=number(total - len(flags)))
+            if total > len(flags)
+            else ""
+        )
         return Reply(
-            title=f"Moderation queue: {total} open",
+            title=_("Moderation queue: {count} open").format(count=number(total)),
             body="\n".join(lines) + more,
-            footer="Act on a flag with the buttons on its card in the review channel.",
+            footer=_("Act on a flag with the buttons on its card in the review channel."),
         )
 
     async def stats(self, guild_id: int, days: int = 30) -> Reply:
         if not 1 <= days <= MAX_STATS_DAYS:  # the command's range, checked in the core too
-            raise UserError(f"Choose from 1 to {MAX_STATS_DAYS} days.")
+            raise UserError(_("Choose from 1 to {days} days.").format(days=MAX_STATS_DAYS))
         since = self.app.clock() - timedelta(days=days)
         counts = await store.status_counts(self.app.db, guild_id, since)
         total = sum(counts.values())
+        title = ngettext("Moderation: last {days} day", "Moderation: last {days} days", days)
+        title = title.format(days=number(days))
         if not total:
-            return Reply(title=f"Moderation: last {days} days", body="No flags in this period.")
+            return Reply(title=title, body=_("No flags in this period."))
 
         def count(statuses: tuple[str, ...], source: str | None = None) -> int:
             return sum(
@@ -282,33 +311,52 @@ class ModerationService(ReviewMixin, LearningMixin):
 
         confirmed = ("deleted", "timed_out", "banned")
         dismissed = ("dismissed", "restored")
-        reply = Reply(title=f"Moderation: last {days} days")
+        reply = Reply(title=title)
         reply.add_field(
-            "Flags",
-            f"{total} in all: {count(('open',))} open, {count(confirmed)} confirmed "
-            f"(deleted, timed out or banned), {count(dismissed)} dismissed.",
+            _("Flags"),
+            _(
+                "{total} in all: {open} open, {confirmed} confirmed (deleted, timed out or "
+                "banned), {dismissed} dismissed."
+            ).format(
+                total=number(total),
+                open=number(count(("open",))),
+                confirmed=number(count(confirmed)),
+                dismissed=number(count(dismissed)),
+            ),
         )
         det_conf, det_dis = count(confirmed, "detector"), count(dismissed, "detector")
         if det_conf + det_dis:
             precision = det_conf / (det_conf + det_dis)
             reply.add_field(
-                "Detector precision (as moderators judged it)",
-                f"{precision:.0%} of decided detector flags were confirmed "
-                f"({det_conf} confirmed, {det_dis} dismissed).",
+                _("Detector precision (as moderators judged it)"),
+                _(
+                    "{share} of decided detector flags were confirmed ({confirmed} confirmed, "
+                    "{dismissed} dismissed)."
+                ).format(
+                    share=percent(precision), confirmed=number(det_conf), dismissed=number(det_dis)
+                ),
             )
         rep_conf, rep_dis = count(confirmed, "report"), count(dismissed, "report")
         if rep_conf + rep_dis:
             reply.add_field(
-                "Member reports", f"{rep_conf} confirmed, {rep_dis} dismissed, of those decided."
+                _("Member reports"),
+                _("{confirmed} confirmed, {dismissed} dismissed, of those decided.").format(
+                    confirmed=number(rep_conf), dismissed=number(rep_dis)
+                ),
             )
         learning_line = await self._learning_precision(guild_id)
         if learning_line:
-            reply.add_field("Since server learning began", learning_line)
+            reply.add_field(_("Since server learning began"), learning_line)
         weeks = await store.weekly_counts(self.app.db, guild_id, since)
         reply.add_field(
-            "By week (flags / confirmed / dismissed)",
+            _("By week (flags / confirmed / dismissed)"),
             "\n".join(
-                f"Week {row['week']}: {row['flags']} / {row['confirmed']} / {row['dismissed']}"
+                _("Week {week}: {flags} / {confirmed} / {dismissed}").format(
+                    week=row["week"],
+                    flags=number(row["flags"]),
+                    confirmed=number(row["confirmed"]),
+                    dismissed=number(row["dismissed"]),
+                )
                 for row in weeks
             ),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.i18n import ngettext, number
+
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
@@ -14,8 +16,9 @@ def snowflake_time(snowflake: int) -> datetime:
 def describe_age(age: timedelta) -> str:
     days = age.days
     if days >= 365:
-        return f"{days // 365} year{'s' if days >= 730 else ''}"
+        years = days // 365
+        return ngettext("{count} year", "{count} years", years).format(count=number(years))
     if days >= 1:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("{count} day", "{count} days", days).format(count=number(days))
     hours = int(age.total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return ngettext("{count} hour", "{count} hours", hours).format(count=number(hours))

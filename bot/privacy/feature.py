@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.app import App, Feature
 from bot.guild_config import privacy_store as config_privacy
+from bot.i18n import N_
 from bot.privacy import PrivacySection
 from bot.privacy.logs import protect_logs
 
@@ -22,9 +23,9 @@ def register(app: App) -> None:
             "Server settings you changed (as an admin)",
             export=lambda user_id: config_privacy.export_member(app.db, user_id),
             erase=lambda user_id: config_privacy.erase_member(app.db, user_id),
-            label="server settings you changed",
+            label=N_("server settings you changed"),
         )
     )
 
 
-FEATURE = Feature(name="privacy", title="Your data", register=register, order=1)
+FEATURE = Feature(name="privacy", title=N_("Your data"), register=register, order=1)

@@ -145,6 +145,7 @@ INVENTORY: dict[str, dict[str, Column]] = {
         "active": _data("whether they still track"),
         "joined_at": _data("when they joined streaks"),
         "dm_channel_id": _data("the DM channel their reminders go to"),
+        "language": _data("the language their reminders are written in (from their Discord app)"),
     },
     "streak_days": {
         "user_id": _row("the member's days"),

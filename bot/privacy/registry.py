@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.i18n import _, join_list, ngettext, number
 from bot.replies import Reply, Tone
 
 Exporter = Callable[[int], Awaitable[Any]]
@@ -29,11 +30,19 @@ class PrivacySection:
     #: Plain words for the erase summary, e.g. "your streak history" (never a table name).
     label: str = ""
     #: What a delete deliberately keeps, and for how long; said before the member confirms.
+    #: A translatable sentence (``N_``); ``{days}`` is replaced by ``kept_days``.
     kept: str = ""
+    kept_days: int = 0
 
     @property
     def summary_label(self) -> str:
-        return self.label or self.description[:1].lower() + self.description[1:]
+        if self.label:
+            return _(self.label)
+        return self.description[:1].lower() + self.description[1:]
+
+    @property
+    def kept_text(self) -> str:
+        return _(self.kept).format(days=number(self.kept_days)) if self.kept else ""
 
 
 class Erasure(dict[str, int]):
@@ -76,16 +85,21 @@ class PrivacyRegistry:
         return Erasure(
             counts,
             {name: section.summary_label for name, section in self._sections.items()},
-            [section.kept for section in self._sections.values() if section.kept],
+            [section.kept_text for section in self._sections.values() if section.kept],
         )
 
     def delete_warning(self) -> Reply:
         """What /mydata delete says before the member confirms."""
-        kept = " ".join(section.kept for section in self._sections.values() if section.kept)
+        kept = " ".join(section.kept_text for section in self._sections.values() if section.kept)
         return Reply(
-            title="Erase everything I hold about you?",
-            body="This erases your check-ins, streaks, ratings, feedback and settings for good. "
-            f"It cannot be undone. {kept}".rstrip(),
+            title=_("Erase everything I hold about you?"),
+            body=(
+                _(
+                    "This erases your check-ins, streaks, ratings, feedback and settings for "
+                    "good. It cannot be undone."
+                )
+                + f" {kept}"
+            ).rstrip(),
             tone=Tone.WARNING,
         )
 
@@ -93,17 +107,21 @@ class PrivacyRegistry:
 def erase_summary(erasure: Erasure) -> Reply:
     """ "Your data is erased: your streak history (8 records), ..." in plain words."""
     parts = [
-        f"{erasure.labels.get(name, name)} ({count} record{'s' if count != 1 else ''})"
+        ngettext("{what} ({count} record)", "{what} ({count} records)", count).format(
+            what=erasure.labels.get(name, name), count=number(count)
+        )
         for name, count in erasure.items()
         if count
     ]
     total = sum(erasure.values())
     if not parts:
-        body = "There was nothing stored about you to erase."
+        body = _("There was nothing stored about you to erase.")
     else:
-        body = f"Your data is erased, {total} record{'s' if total != 1 else ''}: " + (
-            ", ".join(parts) + "."
-        )
+        body = ngettext(
+            "Your data is erased, {count} record: {what}.",
+            "Your data is erased, {count} records: {what}.",
+            total,
+        ).format(count=number(total), what=join_list(parts))
     if erasure.kept:
         body += " " + " ".join(erasure.kept)
     return Reply(body=body, tone=Tone.SUCCESS)

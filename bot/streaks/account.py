@@ -6,9 +6,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import UserError
+from bot.i18n import N_, _, join_list
 from bot.privacy import PrivacySection
 from bot.replies import Reply, Tone
 from bot.streaks import rules, store, texts
+from bot.streaks.store import remember_language
 
 if TYPE_CHECKING:
     from bot.streaks.service import StreakService
@@ -26,14 +28,14 @@ class AccountService:
         reminder = (
             rules.ReminderTime.from_stored(member.reminder_time).describe()
             if member.reminder_time
-            else "off"
+            else _("off")
         )
-        reply = Reply(title="Your streak settings")
-        reply.add_field("Time zone", member.zone)
-        reply.add_field("Daily reminder", reminder)
-        reply.add_field("Day ends at", f"{member.day_end_hour}:00")
-        reply.add_field("Public (board and milestones)", "on" if member.public else "off")
-        reply.footer = "Change one with /streak settings, e.g. reminder 19:30 or public on."
+        reply = Reply(title=_("Your streak settings"))
+        reply.add_field(_("Time zone"), member.zone)
+        reply.add_field(_("Daily reminder"), reminder)
+        reply.add_field(_("Day ends at"), f"{member.day_end_hour}:00")
+        reply.add_field(_("Public (board and milestones)"), _("on") if member.public else _("off"))
+        reply.footer = _("Change one with /streak settings, e.g. reminder 19:30 or public on.")
         return reply
 
     async def update(
@@ -61,12 +63,13 @@ class AccountService:
                 from bot.streaks.service import NotJoinedError
 
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             if public is not None:
                 changes["public"] = int(public)
-                said.append("public: " + ("on" if public else "off"))
+                said.append(_("public: on") if public else _("public: off"))
             if day_end_hour is not None:
                 changes["day_end_hour"] = day_end_hour
-                said.append(f"your day ends at {day_end_hour}:00")
+                said.append(_("your day ends at {hour}:00").format(hour=day_end_hour))
             if zone_name is not None and zone_name != member.zone:
                 old_today = rules.local_day(now, member.zone, day_end_hour or member.day_end_hour)
                 new_today = rules.local_day(now, zone_name, day_end_hour or member.day_end_hour)
@@ -80,10 +83,14 @@ class AccountService:
                         "travel",
                     )
                 changes["zone"] = zone_name
-                said.append(f"time zone {zone_name}")
+                said.append(_("time zone {zone}").format(zone=zone_name))
             if reminder is not None:
                 changes["reminder_time"] = chosen.stored() if chosen else None
-                said.append(f"reminder {chosen.describe()}" if chosen else "reminders off")
+                said.append(
+                    _("reminder {when}").format(when=chosen.describe())
+                    if chosen
+                    else _("reminders off")
+                )
                 if chosen is None:
                     changes["dm_channel_id"] = None  # no reminders, no need to keep it
             new_reminder = changes.get("reminder_time", member.reminder_time)
@@ -101,7 +108,8 @@ class AccountService:
                 return self.show(member)
             await store.update_member(conn, user_id, **changes)
         return await self.streaks.with_notice(
-            user_id, Reply(body="Saved: " + ", ".join(said) + ".", tone=Tone.SUCCESS)
+            user_id,
+            Reply(body=_("Saved: {changes}.").format(changes=join_list(said)), tone=Tone.SUCCESS),
         )
 
     async def snooze_reminders(self, user_id: int, days: int = 7) -> Reply:
@@ -113,8 +121,9 @@ class AccountService:
                 from bot.streaks.service import NotJoinedError
 
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             if member.reminder_time is None:
-                raise UserError("Your reminders are already off.")
+                raise UserError(_("Your reminders are already off."))
             local_today = now.astimezone(rules.zone(member.zone)).date()
             resume_on = local_today + timedelta(days=days)
             next_at = rules.next_reminder(
@@ -127,8 +136,9 @@ class AccountService:
             )
             await store.update_member(conn, user_id, next_reminder_at=rules.to_epoch(next_at))
         return Reply(
-            body=f"No reminders until {resume_on:%a} {resume_on.day} {resume_on:%b}. "
-            "Your streak is not affected.",
+            body=_("No reminders until {day}. Your streak is not affected.").format(
+                day=texts.format_day(resume_on)
+            ),
             tone=Tone.SUCCESS,
         )
 
@@ -136,7 +146,7 @@ class AccountService:
         async with self.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or (not member.active and not delete):
-                raise UserError("You are not tracking streaks, so there is nothing to stop.")
+                raise UserError(_("You are not tracking streaks, so there is nothing to stop."))
             if delete:
                 await store.erase_member(conn, user_id)
             else:
@@ -150,8 +160,8 @@ class AccountService:
                     public=0,
                 )
         if delete:
-            return Reply(body=texts.LEFT_AND_DELETED, tone=Tone.SUCCESS)
-        return Reply(body=texts.LEFT, tone=Tone.SUCCESS)
+            return Reply(body=_(texts.LEFT_AND_DELETED), tone=Tone.SUCCESS)
+        return Reply(body=_(texts.LEFT), tone=Tone.SUCCESS)
 
     # -- privacy ---------------------------------------------------------------------------
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -168,5 +178,5 @@ class AccountService:
             "reminder DM channel",
             export=self.export,
             erase=self.erase,
-            label="your streak history",
+            label=N_("your streak history"),
         )

@@ -21,15 +21,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.i18n import N_, _
 from bot.streaks.store import History
+from bot.streaks.texts import short_day
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WEEKS = 8
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-TITLE = "Your last 8 weeks"
-TODAY_LABEL = "today"
+#: TRANSLATORS: weekday column heads of the streak picture, Monday first (two letters).
+WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
+TITLE = N_("Your last 8 weeks")
+TODAY_LABEL = N_("today")
 
 DPI = 100
 WIDTH_PX = 800
@@ -67,13 +70,15 @@ class StateStyle:
 
 # Okabe-Ito blue, orange and reddish purple for the three recorded states; greys for the rest.
 STYLES: dict[DayState, StateStyle] = {
-    DayState.MOVED: StateStyle("moved", "#0072B2", "✓", symbol_colour="#ffffff", edge="#0072B2"),
-    DayState.REST: StateStyle("rest day", "#E69F00", "☾", edge="#E69F00"),
-    DayState.PAUSED: StateStyle("paused", "#CC79A7", "‖", edge="#CC79A7"),
-    DayState.OPEN: StateStyle("no check-in", "#ffffff", "–", symbol_colour="#595959"),
-    DayState.FUTURE: StateStyle("still to come", "#ffffff", edge_style="dotted"),
+    DayState.MOVED: StateStyle(
+        N_("moved"), "#0072B2", "✓", symbol_colour="#ffffff", edge="#0072B2"
+    ),
+    DayState.REST: StateStyle(N_("rest day"), "#E69F00", "☾", edge="#E69F00"),
+    DayState.PAUSED: StateStyle(N_("paused"), "#CC79A7", "‖", edge="#CC79A7"),
+    DayState.OPEN: StateStyle(N_("no check-in"), "#ffffff", "–", symbol_colour="#595959"),
+    DayState.FUTURE: StateStyle(N_("still to come"), "#ffffff", edge_style="dotted"),
     DayState.BEFORE_JOINING: StateStyle(
-        "before joining", "#ececec", hatch="//", hatch_colour="#6b6b6b", edge="#6b6b6b"
+        N_("before joining"), "#ececec", hatch="//", hatch_colour="#6b6b6b", edge="#6b6b6b"
     ),
 }
 LEGEND_ORDER = (
@@ -219,14 +224,16 @@ def draw_figure(calendar: Calendar) -> Figure:
         )
 
     y = _MARGIN
-    axes.text(_MARGIN, y + _TITLE_H / 2, TITLE, fontsize=TITLE_PT, fontweight="bold", **text_style)
+    axes.text(
+        _MARGIN, y + _TITLE_H / 2, _(TITLE), fontsize=TITLE_PT, fontweight="bold", **text_style
+    )
     y += _TITLE_H
     grid_x = _MARGIN + _LABEL_W
     for weekday, name in enumerate(WEEKDAYS):
         axes.text(
             grid_x + weekday * _CELL_W + _CELL_W / 2,
             y + _HEADER_H / 2,
-            name,
+            _(name),
             ha="center",
             fontsize=TEXT_PT,
             **text_style,
@@ -235,9 +242,7 @@ def draw_figure(calendar: Calendar) -> Figure:
     for row, week in enumerate(calendar.weeks):
         top = y + row * _CELL_H
         monday = week[0][0]
-        axes.text(
-            _MARGIN, top + _CELL_H / 2, f"{monday.day} {monday:%b}", fontsize=TEXT_PT, **text_style
-        )
+        axes.text(_MARGIN, top + _CELL_H / 2, short_day(monday), fontsize=TEXT_PT, **text_style)
         for weekday, (day, state) in enumerate(week):
             x = grid_x + weekday * _CELL_W + _GAP / 2
             cell(x, top + _GAP / 2, _CELL_W - _GAP, _CELL_H - _GAP, state, symbol_pt=SYMBOL_PT)
@@ -253,10 +258,10 @@ def draw_figure(calendar: Calendar) -> Figure:
         if state is None:
             cell(x, sample_y, _LEGEND_SAMPLE_W, _LEGEND_SAMPLE_H, DayState.OPEN, symbol_pt=None)
             today_frame(x, sample_y, _LEGEND_SAMPLE_W, _LEGEND_SAMPLE_H)
-            label = TODAY_LABEL
+            label = _(TODAY_LABEL)
         else:
             cell(x, sample_y, _LEGEND_SAMPLE_W, _LEGEND_SAMPLE_H, state, symbol_pt=TEXT_PT)
-            label = STYLES[state].label
+            label = _(STYLES[state].label)
         axes.text(
             x + _LEGEND_SAMPLE_W + 14,
             top + _LEGEND_ROW_H / 2,

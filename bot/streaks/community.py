@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.i18n import N_, _, join_list, ngettext, number
 from bot.replies import Reply
 from bot.streaks import rules, texts
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 CHANNEL_KEY = "checkin_channel"
 BOARD_SIZE = 50
-PIN_TEXT = (
+PIN_TEXT = N_(
     "Moved today? Tap the button below to check in: any movement counts, a few minutes is "
     "plenty. (Join first with /streak join; it is opt-in.)"
 )
@@ -28,10 +29,6 @@ class WeekTotals:
     member_days: int
     minutes: int
     public_ids: list[int]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def previous_week(today: date) -> date:
@@ -72,13 +69,15 @@ class CommunityService:
         for row in rows:
             days[row["user_id"]].add(date.fromisoformat(row["day"]))
         reply = Reply(
-            title="Active days, last 7 days",
-            footer="Not a competition: every day you move or rest counts. Days are counted in "
-            "each member's own time zone. Only members who chose public appear "
-            "(/streak settings public on).",
+            title=_("Active days, last 7 days"),
+            footer=_(
+                "Not a competition: every day you move or rest counts. Days are counted in each "
+                "member's own time zone. Only members who chose public appear "
+                "(/streak settings public on)."
+            ),
         )
         if not members:
-            reply.body = "No public members yet."
+            reply.body = _("No public members yet.")
             return reply
         lines = []
         for member in members:
@@ -88,14 +87,16 @@ class CommunityService:
             # Only the days someone did: a name beside "0 days" would read as a public failing.
             if active:
                 lines.append(
-                    texts.BOARD_LINE.format(mention=f"<@{member['user_id']}>", days=active)
+                    _(texts.BOARD_LINE).format(
+                        mention=f"<@{member['user_id']}>", days=number(active)
+                    )
                 )
         if not lines:
-            reply.body = texts.BOARD_QUIET
+            reply.body = _(texts.BOARD_QUIET)
             return reply
         reply.body = "\n".join(lines[:BOARD_SIZE])
         if len(lines) > BOARD_SIZE:
-            reply.body += "\n" + texts.BOARD_MORE.format(count=len(lines) - BOARD_SIZE)
+            reply.body += "\n" + _(texts.BOARD_MORE).format(count=number(len(lines) - BOARD_SIZE))
         return reply
 
     async def last_complete_week(self, guild_id: int) -> date:
@@ -127,23 +128,35 @@ class CommunityService:
 
     async def weekly_summary(self, guild_id: int, monday: date) -> Reply:
         totals = await self.week_totals(guild_id, monday)
-        title = f"Week of {monday.day} {monday:%b}: moving together"
+        # Posted in the check-in channel (the cog runs this in the server's language).
+        title = _("Week of {week}: moving together").format(week=texts.short_day(monday))
         if totals.members == 0:
             return Reply(
                 title=title,
-                body="A quiet week. Rest is part of living with MS; any movement this week "
-                "counts, and /checkin is here when you are ready.",
+                body=_(
+                    "A quiet week. Rest is part of living with MS; any movement this week counts, "
+                    "and /checkin is here when you are ready."
+                ),
                 private=False,
             )
+        members = ngettext("{count} member moved", "{count} members moved", totals.members)
+        days = ngettext("on {count} day in all", "on {count} days in all", totals.member_days)
+        minutes = ngettext(
+            "for {count} minute together", "for {count} minutes together", totals.minutes
+        )
         reply = Reply(
             title=title,
-            body=f"{_plural(totals.members, 'member')} moved, on "
-            f"{_plural(totals.member_days, 'day')} in all, for {totals.minutes} minutes "
-            "together. Thank you, everyone.",
+            body=_("{members}, {days}, {minutes}. Thank you, everyone.").format(
+                members=members.format(count=number(totals.members)),
+                days=days.format(count=number(totals.member_days)),
+                minutes=minutes.format(count=number(totals.minutes)),
+            ),
             private=False,
         )
         if totals.public_ids:
-            reply.add_field("Moved this week", ", ".join(f"<@{i}>" for i in totals.public_ids[:40]))
+            reply.add_field(
+                _("Moved this week"), join_list(f"<@{i}>" for i in totals.public_ids[:40])
+            )
         return reply
 
     async def claim_weekly_summary(self, guild_id: int) -> Reply | None:
@@ -167,6 +180,6 @@ class CommunityService:
         channel_id = await self.app.config.get(guild_id, CHANNEL_KEY)
         if channel_id is None:
             raise UserError(
-                "Choose the check-in channel first: /config channel checkin_channel #channel."
+                _("Choose the check-in channel first: /config channel checkin_channel #channel.")
             )
         return int(channel_id)

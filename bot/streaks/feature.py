@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.app import App, Feature
 from bot.guild_config import ConfigKey, ConfigKind
+from bot.i18n import N_
 from bot.settings import Settings
 from bot.streaks.account import AccountService
 from bot.streaks.community import CommunityService
@@ -40,7 +41,7 @@ def register(app: App) -> None:
             REST_LIMIT_KEY,
             ConfigKind.INT,
             2,
-            "Rest days per rolling 7 days that keep a streak alive",
+            N_("Rest days per rolling 7 days that keep a streak alive"),
             NAME,
             minimum=0,
             maximum=7,
@@ -51,7 +52,7 @@ def register(app: App) -> None:
             "checkin_channel",
             ConfigKind.CHANNEL,
             None,
-            "Channel for the check-in button, milestones and the weekly summary",
+            N_("Channel for the check-in button, milestones and the weekly summary"),
             NAME,
         )
     )
@@ -72,4 +73,4 @@ async def _cli_due(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-FEATURE = Feature(name=NAME, title="Exercise streaks", register=register, add_cli=add_cli)
+FEATURE = Feature(name=NAME, title=N_("Exercise streaks"), register=register, add_cli=add_cli)

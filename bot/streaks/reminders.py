@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from bot.i18n import SOURCE, using
 from bot.streaks import rules, store, texts
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ class DueReminder:
     day_end_hour: int
     due_epoch: int
     dm_channel_id: int | None = None
+    #: The member's language (``bot.i18n``), remembered from their last streak command; the
+    #: text is already in it, and the sender writes the rest of the DM in it too.
+    language: str = SOURCE
 
 
 @dataclass
@@ -61,7 +65,7 @@ class ReminderService:
         async with self.app.db.write() as conn:
             rows = await store.due_reminders(conn, rules.to_epoch(now), limit)
             advances: list[tuple[int | None, int, int]] = []
-            for user_id, zone, day_end, reminder, due_epoch, channel_id in rows:
+            for user_id, zone, day_end, reminder, due_epoch, channel_id, language in rows:
                 next_at = (
                     rules.to_epoch(rules.next_reminder(now, reminder, zone, user_id, day_end))
                     if reminder
@@ -71,16 +75,11 @@ class ReminderService:
                 day = rules.reminder_day(rules.from_epoch(due_epoch), zone, day_end)
                 if day != rules.local_day(now, zone, day_end):
                     continue  # its day is over: a late "did you move today?" would confuse
+                language = language or SOURCE
+                with using(language):
+                    text = texts.reminder_text(user_id, day)
                 candidates.append(
-                    DueReminder(
-                        user_id,
-                        day,
-                        texts.reminder_text(user_id, day),
-                        zone,
-                        day_end,
-                        due_epoch,
-                        channel_id,
-                    )
+                    DueReminder(user_id, day, text, zone, day_end, due_epoch, channel_id, language)
                 )
             await store.advance_reminders(conn, advances)
             done = await store.counted_or_paused(conn, {r.user_id: r.day for r in candidates})

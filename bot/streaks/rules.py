@@ -17,6 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.errors import UserError
+from bot.i18n import N_, _, number
 
 MILESTONES = (3, 7, 14, 30, 50, 100, 365)
 MAX_DAY_END_HOUR = 4
@@ -24,22 +25,29 @@ MAX_PAUSE_WEEKS = 8
 MIN_MINUTES, MAX_MINUTES = 1, 600
 MAX_NOTE_CHARS = 300
 MAX_REASON_CHARS = 40
+#: Suggested activities and rest reasons: stored in English (the key), shown translated.
 ACTIVITIES = (
-    "walking",
-    "stretching",
-    "chair exercises",
-    "yoga",
-    "swimming",
-    "aquafit",
-    "physio exercises",
-    "strength",
-    "bike",
-    "dance",
-    "other",
+    N_("walking"),
+    N_("stretching"),
+    N_("chair exercises"),
+    N_("yoga"),
+    N_("swimming"),
+    N_("aquafit"),
+    N_("physio exercises"),
+    N_("strength"),
+    N_("bike"),
+    N_("dance"),
+    N_("other"),
 )
-REST_REASONS = ("fatigue", "flare", "appointment", "heat", "other")
+REST_REASONS = (N_("fatigue"), N_("flare"), N_("appointment"), N_("heat"), N_("other"))
+#: The reason stored for a rest day declared without one.
+NO_REASON = N_("rest")
 _HHMM = re.compile(r"^\s*([0-9]{1,2})[:.h]([0-9]{2})\s*$")  # ASCII digits only
-_EXACTLY = re.compile(r"\b(?:exactly|exact)\b", re.IGNORECASE)
+#: "exactly" in the languages the bot speaks (a member types it in their own).
+_EXACTLY = re.compile(
+    r"\b(?:exactly|exact|exacto|exacta|exactamente|en punto|genau|exakt|pünktlich)\b",
+    re.IGNORECASE,
+)
 #: "Around 08:00": each member's reminder comes at their own fixed minute within this many
 #: minutes of the time they chose, so a server's reminders do not all fall in one minute.
 AROUND_MINUTES = 15
@@ -63,8 +71,10 @@ def validate_zone(raw: str) -> str:
     name = _zone_lookup().get(raw.strip().lower().replace(" ", "_"))
     if name is None:
         raise UserError(
-            f"I don't know the time zone `{raw.strip()[:40]}`. Pick one from the list, "
-            "written like Europe/Paris or America/New_York."
+            _(
+                "I don't know the time zone `{zone}`. Pick one from the list, written like "
+                "Europe/Paris or America/New_York."
+            ).format(zone=raw.strip()[:40])
         )
     return name
 
@@ -90,8 +100,10 @@ def parse_reminder_time(raw: str) -> time:
         if hour < 24 and minute < 60:
             return time(hour, minute)
     raise UserError(
-        f"`{raw.strip()[:20]}` is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59, "
-        "for example 19:30."
+        _(
+            "`{typed}` is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59, for "
+            "example 19:30."
+        ).format(typed=raw.strip()[:20])
     )
 
 
@@ -120,7 +132,7 @@ class ReminderTime:
 
     def describe(self) -> str:
         hhmm = self.at.strftime("%H:%M")
-        return f"at {hhmm} exactly" if self.exact else f"around {hhmm}"
+        return (_("at {time} exactly") if self.exact else _("around {time}")).format(time=hhmm)
 
     def minute_for(self, user_id: int, day_end_hour: int = 0) -> time:
         """The member's own minute: the same every day, within AROUND_MINUTES of ``at``, and
@@ -140,8 +152,10 @@ class ReminderTime:
 def validate_minutes(minutes: int | None) -> int | None:
     if minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise UserError(
-            f"Minutes go from {MIN_MINUTES} to {MAX_MINUTES}. You can also leave them out: "
-            "moving at all counts."
+            _(
+                "Minutes go from {minimum} to {maximum}. You can also leave them out: moving at "
+                "all counts."
+            ).format(minimum=number(MIN_MINUTES), maximum=number(MAX_MINUTES))
         )
     return minutes
 
@@ -153,23 +167,37 @@ def validate_activity(raw: str | None) -> str | None:
     if text in ACTIVITIES:
         return text
     if len(text) > 40:
-        raise UserError("Please describe the activity in at most 40 characters.")
+        raise UserError(
+            _("Please describe the activity in at most {limit} characters.").format(limit=40)
+        )
     return text
 
 
 def validate_day_end_hour(hour: int) -> int:
     if not 0 <= hour <= MAX_DAY_END_HOUR:
         raise UserError(
-            f"Your day can end at midnight (0) or up to {MAX_DAY_END_HOUR} am: pick 0 to "
-            f"{MAX_DAY_END_HOUR}."
+            _("Your day can end at midnight (0) or up to {hour} am: pick 0 to {hour}.").format(
+                hour=MAX_DAY_END_HOUR
+            )
         )
     return hour
 
 
 def validate_weeks(weeks: int) -> int:
     if not 1 <= weeks <= MAX_PAUSE_WEEKS:
-        raise UserError(f"A pause lasts 1 to {MAX_PAUSE_WEEKS} weeks.")
+        raise UserError(_("A pause lasts 1 to {weeks} weeks.").format(weeks=MAX_PAUSE_WEEKS))
     return weeks
+
+
+def reason_label(reason: str) -> str:
+    """A stored rest reason as the member reads it: a suggested one translated, their own
+    words as they typed them."""
+    return _(reason) if reason in REST_REASONS or reason == NO_REASON else reason
+
+
+def choice_label(word: str) -> str:
+    """A suggested activity or rest reason in the member's language (autocomplete)."""
+    return _(word)
 
 
 # -- days and instants -------------------------------------------------------------------

@@ -13,16 +13,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.i18n import N_, _, current_language, ngettext, number, public
 from bot.replies import Reply, Tone
 from bot.streaks import rules, store, texts
 from bot.streaks.chart import render_png
 from bot.streaks.status import build_status
-from bot.streaks.store import History, Member
+from bot.streaks.store import History, Member, remember_language
 
 if TYPE_CHECKING:
     from bot.app import App
 
-NOT_JOINED = (
+NOT_JOINED = N_(
     "You haven't joined streaks yet. It is opt-in: start with /streak join and your time zone."
 )
 REST_LIMIT_KEY = "streak_rest_days_per_week"
@@ -31,11 +32,17 @@ WELCOME_BACK = "welcome_back"
 CHANNEL_KEY = "checkin_channel"
 
 
+def rest_left_footer(left: int, limit: int) -> str:
+    return _("Rest days left this week: {left} of {limit}.").format(
+        left=number(left), limit=number(limit)
+    )
+
+
 class NotJoinedError(UserError):
     """Not tracking streaks: never joined, or left (whose history is kept, so say so)."""
 
     def __init__(self, member: Member | None = None) -> None:
-        super().__init__(texts.LEFT_NOT_TRACKING if member is not None else NOT_JOINED)
+        super().__init__(_(texts.LEFT_NOT_TRACKING if member is not None else NOT_JOINED))
 
 
 @dataclass
@@ -84,18 +91,27 @@ class StreakService:
         async with self.app.db.write() as conn:
             notice = await store.take_notice(conn, user_id)
         if notice:
-            reply.add_field("Please note", notice)
+            reply.add_field(_("Please note"), _(notice))
         return reply
 
     @staticmethod
-    def ensure_after_join(member: Member, day: date, label: str) -> None:
+    def ensure_after_join(member: Member, day: date, yesterday: bool = False) -> None:
         """Nothing is recorded for a local day before the member joined (no head start)."""
         if day < member.join_day:
-            raise UserError(
-                f"You joined streaks on {texts.format_day(member.join_day)}, so {label} is "
-                "before your streak began and can't be recorded. Your streak counts from the "
-                "day you joined: check in or rest today instead."
+            sentence = (
+                N_(
+                    "You joined streaks on {joined}, so yesterday is before your streak began "
+                    "and can't be recorded. Your streak counts from the day you joined: check "
+                    "in or rest today instead."
+                )
+                if yesterday
+                else N_(
+                    "You joined streaks on {joined}, so today is before your streak began and "
+                    "can't be recorded. Your streak counts from the day you joined: check in or "
+                    "rest today instead."
+                )
             )
+            raise UserError(_(sentence).format(joined=texts.format_day(member.join_day)))
 
     # -- join ------------------------------------------------------------------------------
     def join_preview(self, zone: str, reminder: str | None) -> tuple[str, str | None, Reply]:
@@ -103,23 +119,29 @@ class StreakService:
         the reminder as stored (or None) and the preview."""
         zone_name = rules.validate_zone(zone)
         at = rules.ReminderTime.parse(reminder) if reminder else None
-        when = f"a daily reminder {at.describe()} ({zone_name})" if at else "no reminders"
-        reply = Reply(
-            title="Join streaks?",
-            body=f"{texts.JOIN_EXPLANATION}\nYou chose time zone {zone_name} and {when}.",
+        chosen = (
+            _("You chose time zone {zone} and a daily reminder {when} ({zone}).").format(
+                zone=zone_name, when=at.describe()
+            )
+            if at
+            else _("You chose time zone {zone} and no reminders.").format(zone=zone_name)
         )
+        reply = Reply(title=_("Join streaks?"), body=f"{_(texts.JOIN_EXPLANATION)}\n{chosen}")
         return zone_name, at.stored() if at else None, reply
 
     async def join(
         self, user_id: int, guild_id: int, zone: str, reminder: str | None, *, public: bool = False
     ) -> Reply:
-        zone_name, stored, _ = self.join_preview(zone, reminder)
+        zone_name, stored, _preview = self.join_preview(zone, reminder)
         now = self.app.clock()
         async with self.app.db.write() as conn:
             existing = await store.load_member(conn, user_id)
             if existing is not None and existing.active:
                 raise UserError(
-                    "You have already joined. Change your zone or reminder with /streak settings."
+                    _(
+                        "You have already joined. Change your zone or reminder with "
+                        "/streak settings."
+                    )
                 )
             day_end = existing.day_end_hour if existing else 0  # a rejoin keeps its day end
             next_at = (
@@ -136,18 +158,20 @@ class StreakService:
                 "next_reminder_at = excluded.next_reminder_at, active = 1",
                 (user_id, guild_id, zone_name, int(public), stored, next_at, now.isoformat()),
             )
-        again = " Welcome back: your history is still here." if existing else ""
-        reminder_text = (
-            f" I'll remind you {rules.ReminderTime.from_stored(stored).describe()} on days you "
-            "haven't checked in."
-            if stored
-            else ""
-        )
-        return Reply(
-            body=f"You're in!{again}{reminder_text} Check in with /checkin whenever you move; "
-            "a few minutes counts.",
-            tone=Tone.SUCCESS,
-        )
+            await store.update_member(
+                conn, user_id, language=store.language_code(current_language())
+            )
+        sentences = [_("You're in!")]
+        if existing:
+            sentences.append(_("Welcome back: your history is still here."))
+        if stored:
+            sentences.append(
+                _("I'll remind you {when} on days you haven't checked in.").format(
+                    when=rules.ReminderTime.from_stored(stored).describe()
+                )
+            )
+        sentences.append(_("Check in with /checkin whenever you move; a few minutes counts."))
+        return Reply(body=" ".join(sentences), tone=Tone.SUCCESS)
 
     # -- check-in --------------------------------------------------------------------------
     async def checkin(
@@ -170,14 +194,15 @@ class StreakService:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             today = self.today(member)
-            self.ensure_after_join(member, today, "today")
+            self.ensure_after_join(member, today)
             history = await store.load_history(conn, user_id)
             before = rules.current_streak(today, history.counted, history.paused(today))
             first_today = history.day(today).checkins == 0
             if button and not first_today:
                 reply = Reply(
-                    body="You already checked in today, and it counts. Nothing more to do.",
+                    body=_("You already checked in today, and it counts. Nothing more to do."),
                     tone=Tone.SUCCESS,
                 )
                 return Outcome(await self.with_notice(user_id, reply))
@@ -200,20 +225,31 @@ class StreakService:
         row = history.day(today)
         if first_today:
             if before == 0 and summary.best > 1 and summary.current == 1:
-                body = texts.FRESH_START.format(best=summary.best, total=summary.active_days)
+                body = _(texts.FRESH_START).format(
+                    best=number(summary.best), total=number(summary.active_days)
+                )
             else:
-                body = f"Checked in for today. {texts.streak_line(summary.current, summary.best)}"
+                body = (
+                    _("Checked in for today.")
+                    + " "
+                    + texts.streak_line(summary.current, summary.best)
+                )
         else:
-            body = f"Added to today's check-in: {row.minutes} minutes today in total."
+            body = ngettext(
+                "Added to today's check-in: {minutes} minute today in total.",
+                "Added to today's check-in: {minutes} minutes today in total.",
+                row.minutes,
+            ).format(minutes=number(row.minutes))
         if resumed:
-            body = "Welcome back: your pause has ended. " + body
+            body = _("Welcome back: your pause has ended.") + " " + body
         reply = Reply(body=body, tone=Tone.SUCCESS)
         if note_shortened:
             reply.add_field(
-                texts.SHORTENED_FIELD, texts.NOTE_SHORTENED.format(limit=rules.MAX_NOTE_CHARS)
+                _(texts.SHORTENED_FIELD),
+                _(texts.NOTE_SHORTENED).format(limit=number(rules.MAX_NOTE_CHARS)),
             )
         left = rules.rest_days_left(history.rest_days, today, limit)
-        reply.footer = f"Rest days left this week: {left} of {limit}."
+        reply.footer = rest_left_footer(left, limit)
         announcement = None
         if first_today:
             announcement = await self._milestone(member, before, summary.current, reply)
@@ -225,13 +261,14 @@ class StreakService:
         reached = rules.milestone_reached(before, after)
         if reached is None:
             return None
-        reply.add_field("Milestone", texts.PRIVATE_MILESTONE.format(days=reached))
+        reply.add_field(_("Milestone"), _(texts.PRIVATE_MILESTONE).format(days=number(reached)))
         if not member.public:
             return None
         channel_id = await self.app.config.get(member.guild_id, CHANNEL_KEY)
         if channel_id is None:
             return None
-        text = texts.MILESTONE.format(mention=f"<@{member.user_id}>", days=reached)
+        with public():  # posted in the check-in channel: in the server's language
+            text = _(texts.MILESTONE).format(mention=f"<@{member.user_id}>", days=number(reached))
         return Announcement(int(channel_id), Reply(body=text, private=False))
 
     # -- rest days -------------------------------------------------------------------------
@@ -239,45 +276,69 @@ class StreakService:
         self, user_id: int, reason: str | None = None, *, yesterday: bool = False
     ) -> Outcome:
         reason_shortened = reason is not None and len(reason.strip()) > rules.MAX_REASON_CHARS
-        reason_text = (reason or "rest").strip().lower()[: rules.MAX_REASON_CHARS] or "rest"
+        reason_text = (reason or "").strip().lower()[: rules.MAX_REASON_CHARS] or rules.NO_REASON
         async with self.app.db.write() as conn:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             today = self.today(member)
             day = today - timedelta(days=1) if yesterday else today
-            label = "yesterday" if yesterday else "today"
-            self.ensure_after_join(member, day, label)
+            self.ensure_after_join(member, day, yesterday)
             history = await store.load_history(conn, user_id)
             paused = history.paused(today)
             row = history.day(day)
             limit = await self.rest_limit(member.guild_id)
             if row.checkins:
-                raise UserError(f"You already checked in {label}, so no rest day is needed.")
+                raise UserError(
+                    _("You already checked in yesterday, so no rest day is needed.")
+                    if yesterday
+                    else _("You already checked in today, so no rest day is needed.")
+                )
             if row.rest_reason is not None:
-                reply = Reply(body=f"{label.capitalize()} is already a rest day. Rest well.")
-                return Outcome(reply)
+                body = (
+                    _("Yesterday is already a rest day. Rest well.")
+                    if yesterday
+                    else _("Today is already a rest day. Rest well.")
+                )
+                return Outcome(Reply(body=body))
             if day in paused:
-                raise UserError(f"You are paused {label}, so no rest day is needed.")
+                raise UserError(
+                    _("You are paused yesterday, so no rest day is needed.")
+                    if yesterday
+                    else _("You are paused today, so no rest day is needed.")
+                )
             if not rules.rest_allowed(history.rest_days, day, limit):
                 raise UserError(
-                    f"You have used your {limit} rest days for this 7-day stretch. If you need "
-                    "a longer break, /streak pause keeps your streak safe for up to 8 weeks."
+                    ngettext(
+                        "You have used your {limit} rest day for this 7-day stretch. If you need "
+                        "a longer break, /streak pause keeps your streak safe for up to 8 weeks.",
+                        "You have used your {limit} rest days for this 7-day stretch. If you need "
+                        "a longer break, /streak pause keeps your streak safe for up to 8 weeks.",
+                        limit,
+                    ).format(limit=number(limit))
                 )
             before = rules.current_streak(today, history.counted, paused)
             await store.set_rest(conn, user_id, day, reason_text)
             history = await store.load_history(conn, user_id)
         summary = rules.summarise(today, history.counted, paused)
         left = rules.rest_days_left(history.rest_days, today, limit)
+        noted = (
+            _("Rest day noted for yesterday ({reason}). Resting is part of it.")
+            if yesterday
+            else _("Rest day noted for today ({reason}). Resting is part of it.")
+        )
         reply = Reply(
-            body=f"Rest day noted for {label} ({reason_text}). Resting is part of it. "
-            f"{texts.streak_line(summary.current, summary.best)}",
+            body=noted.format(reason=rules.reason_label(reason_text))
+            + " "
+            + texts.streak_line(summary.current, summary.best),
             tone=Tone.SUCCESS,
-            footer=f"Rest days left this week: {left} of {limit}.",
+            footer=rest_left_footer(left, limit),
         )
         if reason_shortened:
             reply.add_field(
-                texts.SHORTENED_FIELD, texts.REASON_SHORTENED.format(limit=rules.MAX_REASON_CHARS)
+                _(texts.SHORTENED_FIELD),
+                _(texts.REASON_SHORTENED).format(limit=number(rules.MAX_REASON_CHARS)),
             )
         announcement = await self._milestone(member, before, summary.current, reply)
         return Outcome(await self.with_notice(user_id, reply), announcement)
@@ -289,6 +350,7 @@ class StreakService:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             today = self.today(member)
             end = today + timedelta(weeks=weeks) - timedelta(days=1)
             # A new pause replaces a running one (which then covered up to yesterday), so
@@ -298,8 +360,10 @@ class StreakService:
         return await self.with_notice(
             user_id,
             Reply(
-                body=f"Your streak is paused until {texts.format_day(end)}, and reminders stop "
-                "until then. Take care of yourself. Use /streak resume when you are ready.",
+                body=_(
+                    "Your streak is paused until {day}, and reminders stop until then. Take care "
+                    "of yourself. Use /streak resume when you are ready."
+                ).format(day=texts.format_day(end)),
                 tone=Tone.SUCCESS,
             ),
         )
@@ -309,17 +373,18 @@ class StreakService:
             member = await store.load_member(conn, user_id)
             if member is None or not member.active:
                 raise NotJoinedError(member)
+            await remember_language(conn, member)
             today = self.today(member)
             history = await store.load_history(conn, user_id)
             if history.active_pause(today) is None:
-                raise UserError("You are not paused. Your streak is running as usual.")
+                raise UserError(_("You are not paused. Your streak is running as usual."))
             await store.end_pauses(conn, user_id, today)
             # The day of coming back is covered too: a member who resumes in the evening, or
             # does not manage to move that day, must not lose the streak the pause protected.
             await store.add_pause(conn, user_id, today, today, WELCOME_BACK)
         return await self.with_notice(
             user_id,
-            Reply(body=texts.RESUMED, tone=Tone.SUCCESS),
+            Reply(body=_(texts.RESUMED), tone=Tone.SUCCESS),
         )
 
     # -- status ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import _, join_list, ngettext, number
 from bot.replies import Reply
 from bot.streaks import rules, texts
 from bot.streaks.chart import grid_start
@@ -46,14 +47,14 @@ def week_counts(
 def week_summary(week: WeekCounts) -> str:
     parts = []
     if week.moved:
-        parts.append(texts.WEEK_MOVED.format(days=texts.days_word(week.moved)))
+        parts.append(_(texts.WEEK_MOVED).format(days=texts.days_word(week.moved)))
     if week.rest:
         parts.append(texts.rest_days_word(week.rest))
     if week.paused:
-        parts.append(texts.WEEK_PAUSED.format(days=texts.days_word(week.paused)))
+        parts.append(_(texts.WEEK_PAUSED).format(days=texts.days_word(week.paused)))
     if week.minutes:
-        parts.append(texts.WEEK_MINUTES.format(minutes=week.minutes))
-    return ", ".join(parts)
+        parts.append(_(texts.WEEK_MINUTES).format(minutes=number(week.minutes)))
+    return join_list(parts)
 
 
 def week_lines(history: History, today: date, paused: set[date], join_day: date) -> list[str]:
@@ -65,10 +66,10 @@ def week_lines(history: History, today: date, paused: set[date], join_day: date)
 
     def close_quiet_run() -> None:
         if len(quiet_run) == 1:
-            lines.append(texts.QUIET_WEEK.format(week=texts.short_day(quiet_run[0])))
+            lines.append(_(texts.QUIET_WEEK).format(week=texts.short_day(quiet_run[0])))
         elif quiet_run:
             lines.append(
-                texts.QUIET_WEEKS.format(
+                _(texts.QUIET_WEEKS).format(
                     first=texts.short_day(quiet_run[0]), last=texts.short_day(quiet_run[-1])
                 )
             )
@@ -82,15 +83,15 @@ def week_lines(history: History, today: date, paused: set[date], join_day: date)
         else:
             close_quiet_run()
             lines.append(
-                texts.WEEK_LINE.format(week=texts.short_day(monday), summary=week_summary(week))
+                _(texts.WEEK_LINE).format(week=texts.short_day(monday), summary=week_summary(week))
             )
         monday += timedelta(weeks=1)
     close_quiet_run()
     current = week_counts(history, this_monday, today, paused, join_day)
     if current.quiet:
-        lines.append(texts.THIS_WEEK_OPEN)
+        lines.append(_(texts.THIS_WEEK_OPEN))
     else:
-        lines.append(texts.THIS_WEEK_LINE.format(summary=week_summary(current)))
+        lines.append(_(texts.THIS_WEEK_LINE).format(summary=week_summary(current)))
     return lines
 
 
@@ -98,7 +99,7 @@ def image_alt(history: History, today: date, join_day: date) -> str:
     start = max(grid_start(today), join_day)
     days = [start + timedelta(days=i) for i in range((today - start).days + 1)]
     moved = sum(1 for d in days if history.day(d).checkins)
-    return texts.IMAGE_ALT.format(moved=texts.days_word(moved), today=texts.format_day(today))
+    return _(texts.IMAGE_ALT).format(moved=texts.days_word(moved), today=texts.format_day(today))
 
 
 def build_status(history: History, today: date, rest_limit: int, join_day: date) -> Reply:
@@ -106,20 +107,26 @@ def build_status(history: History, today: date, rest_limit: int, join_day: date)
     summary = rules.summarise(today, history.counted, paused)
     total_minutes = sum(row.minutes for row in history.days.values())
     left = rules.rest_days_left(history.rest_days, today, rest_limit)
-    reply = Reply(title=texts.STATUS_TITLE, body=texts.streak_line(summary.current, summary.best))
+    reply = Reply(
+        title=_(texts.STATUS_TITLE), body=texts.streak_line(summary.current, summary.best)
+    )
     reply.add_field(
-        texts.REST_LEFT_FIELD, texts.REST_LEFT.format(left=left, limit=rest_limit), inline=True
+        _(texts.REST_LEFT_FIELD),
+        _(texts.REST_LEFT).format(left=number(left), limit=number(rest_limit)),
+        inline=True,
     )
     if summary.active_days:
         reply.add_field(
-            texts.ALL_TIME_FIELD,
-            texts.ALL_TIME.format(days=texts.days_word(summary.active_days), minutes=total_minutes),
+            _(texts.ALL_TIME_FIELD),
+            ngettext(
+                "{days} active, {minutes} minute", "{days} active, {minutes} minutes", total_minutes
+            ).format(days=texts.days_word(summary.active_days), minutes=number(total_minutes)),
             inline=True,
         )
     pause = history.active_pause(today)
     if pause is not None:
         reply.add_field(
-            texts.PAUSED_FIELD, texts.PAUSED_UNTIL.format(day=texts.format_day(pause[1]))
+            _(texts.PAUSED_FIELD), _(texts.PAUSED_UNTIL).format(day=texts.format_day(pause[1]))
         )
     yesterday = today - timedelta(days=1)
     # Only worth saying when covering yesterday would join it to an earlier run.
@@ -130,8 +137,8 @@ def build_status(history: History, today: date, rest_limit: int, join_day: date)
         and rules.rest_allowed(history.rest_days, yesterday, rest_limit)
         and rules.current_streak(today, history.counted | {yesterday}, paused) > summary.current + 1
     ):
-        reply.add_field(texts.YESTERDAY_OPEN_FIELD, texts.YESTERDAY_OPEN)
+        reply.add_field(_(texts.YESTERDAY_OPEN_FIELD), _(texts.YESTERDAY_OPEN))
     weeks_title = texts.SINCE_JOINING_FIELD if join_day > grid_start(today) else texts.WEEKS_FIELD
-    reply.add_field(weeks_title, "\n".join(week_lines(history, today, paused, join_day)))
+    reply.add_field(_(weeks_title), "\n".join(week_lines(history, today, paused, join_day)))
     reply.image_alt = image_alt(history, today, join_day)
     return reply

@@ -8,12 +8,13 @@ from typing import Any
 
 import aiosqlite
 
+from bot.i18n import SOURCE, current_language
 from bot.storage import Database
 from bot.streaks.rules import local_day, paused_days
 
 MEMBER_COLUMNS = (
     "user_id, guild_id, zone, day_end_hour, public, reminder_time, next_reminder_at, notice, "
-    "active, joined_at, dm_channel_id"
+    "active, joined_at, dm_channel_id, language"
 )
 
 
@@ -30,6 +31,8 @@ class Member:
     active: bool
     joined_at: datetime
     dm_channel_id: int | None = None  # learnt from the first reminder DM
+    #: The member's language code (``bot.i18n``), None for English: reminders are written in it.
+    language: str | None = None
 
     @property
     def join_day(self) -> date:
@@ -53,6 +56,7 @@ class Member:
             active=bool(row["active"]),
             joined_at=datetime.fromisoformat(row["joined_at"]),
             dm_channel_id=row["dm_channel_id"],
+            language=row["language"],
         )
 
 
@@ -204,6 +208,18 @@ async def end_pauses(conn: aiosqlite.Connection, user_id: int, today: date) -> N
     )
 
 
+def language_code(language: str) -> str | None:
+    """What is stored for a language: None for English (the default), else its code."""
+    return None if language == SOURCE else language
+
+
+async def remember_language(conn: aiosqlite.Connection, member: Member) -> None:
+    """Keep the language the member last used (their reminders are written in it)."""
+    code = language_code(current_language())
+    if member.language != code:
+        await update_member(conn, member.user_id, language=code)
+
+
 async def take_notice(conn: aiosqlite.Connection, user_id: int) -> str | None:
     row = await _one(conn, "SELECT notice FROM streak_members WHERE user_id = ?", (user_id,))
     if row is None or row[0] is None:
@@ -263,8 +279,8 @@ async def export_member(conn: Source, user_id: int) -> dict[str, Any]:
 # -- reminders -----------------------------------------------------------------------------
 #: The scheduler's "due" query: the oldest due reminders first, through the partial index.
 DUE_SQL = (
-    "SELECT user_id, zone, day_end_hour, reminder_time, next_reminder_at, dm_channel_id "
-    "FROM streak_members WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= ? "
+    "SELECT user_id, zone, day_end_hour, reminder_time, next_reminder_at, dm_channel_id, "
+    "language FROM streak_members WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= ? "
     "ORDER BY next_reminder_at LIMIT ?"
 )
 

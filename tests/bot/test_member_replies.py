@@ -8,8 +8,10 @@ in review. After an intended change, regenerate the file and read its diff befor
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/bot/test_member_replies.py
 
-Every text (the golden ones, and every string literal in the bot's source that is not a log
-message or a docstring) is also checked for shaming words.
+The same life is lived in Spanish and German (``member_replies.es.golden.txt``,
+``member_replies.de.golden.txt``), so a translation is reviewed the same way. Every text (the
+golden ones, every string literal in the bot's source that is not a log message or a docstring,
+and every translation in the catalogs) is also checked for shaming words, per language.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pytest
 from discord.ext import commands
 
 import cogs._ui as ui
+from bot import i18n
 from bot.app import App
 from bot.articles.models import ArticleInput
 from bot.articles.render import article_page, rating_reply, search_reply, top_reply
@@ -47,6 +50,7 @@ from tests.bot.streaks.conftest import MovableClock
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("member_replies.golden.txt")
+LANGUAGES = ("en", "es", "de")
 USER, FRIEND, GUILD = 1000, 2000, 1
 
 #: Words that blame, shame or nag. Matched as whole words, case-insensitively.
@@ -57,6 +61,23 @@ SHAMING = re.compile(
     r"what happened|again\?)\b",
     re.IGNORECASE,
 )
+#: The same, in the other languages the bot speaks in full.
+SHAMING_IN = {
+    "en": SHAMING,
+    "es": re.compile(
+        r"\b(fallaste|has fallado|fracas\w*|perdiste|has perdido|rompiste|vago|vaga|"
+        r"pereza|deberías haber|olvidaste|olvidado|atrasad[oa]|decepci\w*|te rindes|rendirte|"
+        r"sin excusas?|se acabó tu racha|no olvides|tienes que|solo has|qué pasó|otra vez\?)\b",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"\b(versagt|versäumt|verpasst|gescheitert|kaputt|hast( \w+){0,2} verloren|faul|"
+        r"hättest|(hast|hattest)( \w+){0,3} vergessen|"
+        r"hinterher|enttäusch\w*|aufgegeben|gib nicht auf|keine ausreden?|serie ist vorbei|"
+        r"vergiss nicht|du musst|nur geschafft|was ist passiert|schon wieder\?)\b",
+        re.IGNORECASE,
+    ),
+}
 #: Source strings allowed to use one of those words, and why.
 ALLOWED_SOURCE = {
     # Admin-facing import report of the article command-line tool, not shown to members.
@@ -96,7 +117,7 @@ async def streak_life(s: Streaks, app: App, clock: MovableClock, say: Transcript
     await say.attempt("/streak status", lambda: core.status(USER, image=False))
     await say.attempt("/streak join zone:Nowhere/Land", lambda: core.join(USER, GUILD, "x", None))
     say.add("/streak join (the question)", core.join_preview("Europe/Paris", "19:30")[2])
-    say.add("/streak join: Cancel", ui.CONFIRM_JOIN.cancelled)
+    say.add("/streak join: Cancel", i18n._(ui.CONFIRM_JOIN.cancelled))
 
     say.state = "new"  # Monday 2 March 2026
     say.add("/streak join: Yes", await core.join(USER, GUILD, "Europe/Paris", "19:30"))
@@ -175,12 +196,12 @@ async def streak_life(s: Streaks, app: App, clock: MovableClock, say: Transcript
 
     say.state = "reminders"
     for index, reminder in enumerate(texts.REMINDERS, start=1):
-        say.add(f"daily reminder {index}", reminder)
-    say.add("notice after direct messages were closed", texts.DMS_CLOSED_NOTICE)
+        say.add(f"daily reminder {index}", i18n._(reminder))
+    say.add("notice after direct messages were closed", i18n._(texts.DMS_CLOSED_NOTICE))
 
     say.state = "after leaving"
     say.add("/streak leave (the question)", await account.leave(USER))
-    say.add("/streak leave: Cancel", ui.CONFIRM_DELETE_STREAK_HISTORY.cancelled)
+    say.add("/streak leave: Cancel", i18n._(ui.CONFIRM_DELETE_STREAK_HISTORY.cancelled))
     await say.attempt("/streak status", lambda: core.status(USER, image=False))
     await say.attempt("/checkin", lambda: core.checkin(USER))
     await say.attempt("/streak leave (again)", lambda: account.leave(USER))
@@ -222,7 +243,15 @@ def help_life(app: App, say: Transcript) -> None:
         say.add(f"/help, then {group.title}", help_feature(group))
 
 
-async def transcript(tmp_path: Path) -> str:
+async def transcript(tmp_path: Path, language: str = "en") -> str:
+    """The member's whole life with the bot, read in ``language`` (a server in it too)."""
+    folder = tmp_path / language
+    folder.mkdir(parents=True, exist_ok=True)
+    with i18n.using(language, language):
+        return await _transcript(folder)
+
+
+async def _transcript(tmp_path: Path) -> str:
     clock = MovableClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # a Monday
     settings = Settings(  # type: ignore[call-arg]
         database_path=tmp_path / "replies.sqlite3", articles_dir=tmp_path, _env_file=None
@@ -250,18 +279,24 @@ async def transcript(tmp_path: Path) -> str:
         help_life(app, say)
         say.state = "your data"
         say.add("/mydata delete (the question)", app.privacy.delete_warning())
-        say.add("/mydata delete: Cancel", ui.CONFIRM_ERASE_MY_DATA.cancelled)
+        say.add("/mydata delete: Cancel", i18n._(ui.CONFIRM_ERASE_MY_DATA.cancelled))
         say.state = "server settings (admins)"
         say.add("/config show", await app.config.show(GUILD, app.feature_titles))
     return say.render()
 
 
-async def test_member_replies_match_the_reviewed_list(tmp_path: Path) -> None:
-    actual = await transcript(tmp_path)
+def golden(language: str) -> Path:
+    return GOLDEN if language == "en" else GOLDEN.with_name(f"member_replies.{language}.golden.txt")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_member_replies_match_the_reviewed_list(tmp_path: Path, language: str) -> None:
+    actual = await transcript(tmp_path, language)
+    reviewed = golden(language)
     if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(actual, encoding="utf-8")
-        pytest.skip(f"{GOLDEN.name} rewritten: review its diff before committing")
-    expected = GOLDEN.read_text(encoding="utf-8") if GOLDEN.exists() else ""
+        reviewed.write_text(actual, encoding="utf-8")
+        pytest.skip(f"{reviewed.name} rewritten: review its diff before committing")
+    expected = reviewed.read_text(encoding="utf-8") if reviewed.exists() else ""
     if actual != expected:
         diff = "\n".join(
             difflib.unified_diff(
@@ -275,9 +310,28 @@ async def test_member_replies_match_the_reviewed_list(tmp_path: Path) -> None:
         )
 
 
-async def test_no_reply_shames(tmp_path: Path) -> None:
-    found = [line for line in (await transcript(tmp_path)).splitlines() if SHAMING.search(line)]
-    assert not found
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_no_reply_shames(tmp_path: Path, language: str) -> None:
+    shaming = SHAMING_IN[language]
+    lines = (await transcript(tmp_path, language)).splitlines()
+    assert not [line for line in lines if shaming.search(line)]
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_no_translation_shames(language: str) -> None:
+    """Every sentence of the catalog, including those no test life reaches."""
+    from babel.messages.pofile import read_po
+
+    path = i18n.LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    texts_ = [
+        form
+        for message in catalog
+        if message.id
+        for form in (message.string if isinstance(message.string, tuple) else (message.string,))
+    ]
+    assert not [text for text in texts_ if SHAMING_IN[language].search(text)]
 
 
 def _source_strings(path: Path) -> list[str]:
@@ -315,8 +369,19 @@ def test_no_source_string_shames() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["You failed to check in", "You missed 3 days", "You broke your streak", "Don't forget!"],
+    ("language", "text"),
+    [
+        ("en", "You failed to check in"),
+        ("en", "You missed 3 days"),
+        ("en", "You broke your streak"),
+        ("en", "Don't forget!"),
+        ("es", "Fallaste tu registro"),
+        ("es", "Perdiste tu racha"),
+        ("es", "¡No olvides moverte!"),
+        ("de", "Du hast deine Serie verloren"),
+        ("de", "Vergiss nicht, dich einzutragen!"),
+        ("de", "Du hast 3 Tage verpasst"),
+    ],
 )
-def test_the_shaming_check_catches_shaming(text: str) -> None:
-    assert SHAMING.search(text)
+def test_the_shaming_check_catches_shaming(language: str, text: str) -> None:
+    assert SHAMING_IN[language].search(text)

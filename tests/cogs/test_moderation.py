@@ -253,7 +253,7 @@ async def test_report_flow_one_card_with_count(world: World) -> None:
         await world.cog.report_message(inter, target)
         modal = inter.response.modal
         assert modal is not None
-        modal.reason._value = "rude"  # what the member typed
+        modal.reason_input._value = "rude"  # what the member typed
         submit = make_interaction(world.app, user=reporter, guild=world.guild)
         await modal.on_submit(submit)
         assert submit.sent[0].ephemeral and "Thank you" in submit.sent[0].text
