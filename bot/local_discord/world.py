@@ -76,10 +76,18 @@ class World:
         assert self.local is not None, "this world was built without a local Discord"
         return self.local
 
-    def add_role(self, name: str, permissions: int = 0, *, position: int = 1) -> Role:
-        """A new role; ``position`` 1 is level with Moderators, 2 the bot's, 3 Admins."""
-        role = Role(self._local.ids.next(), name, permissions, position)
-        self.roles[name.lower()] = admin.save_role(self._local, self.guild, role)
+    def add_role(self, name: str, permissions: int = 0, *, above: str = "everyone") -> Role:
+        """A new role placed just above the role ``above``; the roles over it move up one,
+        as when an admin drags a role in Discord's list (lowest first: everyone, moderators,
+        bot, admins)."""
+        local = self._local
+        position = self.roles[above.lower()].position + 1
+        for role in self.guild.roles.values():
+            if role.position >= position:
+                role.position += 1
+                admin.save_role(local, self.guild, role)
+        role = Role(local.ids.next(), name, permissions, position)
+        self.roles[name.lower()] = admin.save_role(local, self.guild, role)
         return role
 
     def edit_role(self, name: str, permissions: int) -> None:
