@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_discord import Driver, LocalDiscord, World
+from bot.local_discord import Driver, World
 from bot.local_discord.model import Message, Overwrite
 from bot.local_discord.permissions import bits
 
@@ -99,17 +99,9 @@ async def test_report_to_moderators_from_the_message_menu(d: Driver, world: Worl
         assert f"<@{world.user('member').id}>" not in shown  # reporters stay anonymous
 
 
-async def test_old_cards_work_after_a_restart(
-    d: Driver, world: World, local: LocalDiscord, running, e2e_dir, clock
-) -> None:
-    from bot.app import App
-    from bot.local_discord.runner import start_bot
-    from tests.e2e.settings import e2e_settings
-
+async def test_old_cards_work_after_a_restart(d: Driver, world: World, restart) -> None:
     scam, card = await flag_a_scam(d)
-    await running.stop()
-    again = await start_bot(local, App(e2e_settings(e2e_dir), clock=clock))
-    running.bot, running.task = again.bot, again.task  # later tests use the restarted bot
+    await restart()
     await d.click(card, "Dismiss (not spam)", who="moderator")
     assert f"by <@{world.user('moderator').id}>" in card.text()
     assert card_buttons(card) == ["Details"]

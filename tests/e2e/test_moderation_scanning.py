@@ -22,9 +22,7 @@ PHONE_PITCH = "Dr Okoh cured my MS, whatsapp him +2348135551234"
 
 async def card_for(d: Driver, message: Message) -> Message:
     review = d.channel("mod-review")
-    return await d.wait_for(
-        lambda m: m.channel_id == review.id and f"/{message.id})" in m.text()
-    )
+    return await d.wait_for(lambda m: m.channel_id == review.id and f"/{message.id})" in m.text())
 
 
 async def no_card(d: Driver) -> bool:
@@ -43,7 +41,9 @@ async def test_a_scam_in_a_link_preview_is_flagged(d: Driver, world: World) -> N
 async def test_a_preview_added_after_the_message_is_scanned_too(d: Driver, world: World) -> None:
     """Discord unfurls a link a moment later: an update with the preview, not an edit."""
     await use_review_channel(d)
-    message = (await d.post("general", "member", "Good article: https://www.nationalmssociety.org/news")).messages[0]
+    message = (
+        await d.post("general", "member", "Good article: https://www.nationalmssociety.org/news")
+    ).messages[0]
     assert await no_card(d)
     await d.unfurl(message, [{"title": "Herbal cure that reversed my MS", "description": SCAM}])
     card = await card_for(d, message)
@@ -53,7 +53,10 @@ async def test_a_preview_added_after_the_message_is_scanned_too(d: Driver, world
 async def test_a_scam_in_a_file_name(d: Driver, world: World) -> None:
     await use_review_channel(d)
     shown = await d.post(
-        "general", "member", CLEAN, files=[("dr_okoh_cured_my_ms_whatsapp_+2348135551234.png", b"x")]
+        "general",
+        "member",
+        CLEAN,
+        files=[("dr_okoh_cured_my_ms_whatsapp_+2348135551234.png", b"x")],
     )
     message = shown.messages[0]
     assert "(in the attachment name)" in (await card_for(d, message)).text()
@@ -135,21 +138,20 @@ async def test_automod_mirroring_blocks_known_links_and_lands_in_the_queue(
     same = await d.run("/moderation automod", who="moderator")
     assert "already up to date" in same.reply.text()
 
+    review = d.channel("mod-review")
     for text in ("the cure is at msherbs.com/order", "the cure is at ww w. herbalcure. c om"):
         shown = await d.post("general", "member", text)
         assert shown.blocked and "blocked on this server" in shown.blocked[0]
         assert not any(m.content == text for m in d.history("general"))  # nobody saw it
-        review = d.channel("mod-review")
-        card = await d.wait_for(
-            lambda m, t=text: m.channel_id == review.id and t in m.text()  # type: ignore[misc]
-        )
+        card = await d.wait_for(lambda m, t=text: m.channel_id == review.id and t in m.text())
         assert "blocked by Discord AutoMod" in card.text() and RULE_NAME in card.text()
     # Moderators and admins are exempt, as on Discord; a clean message goes through.
     assert not (await d.post("general", "admin", "msherbs.com is a scam, avoid it")).blocked
     assert not (await d.post("general", "member", CLEAN)).blocked
 
     await d.run(
-        "/config set", {"option": "moderation_flag_domains", "value": "msherbs.com, curemsnow.net"},
+        "/config set",
+        {"option": "moderation_flag_domains", "value": "msherbs.com, curemsnow.net"},
         who="owner",
     )
     updated = await d.run("/moderation automod", who="moderator")
