@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,13 +47,27 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Request:
     """One REST request the bot made (for tests that count them: reminders, rate budget)."""
 
     at: float  # the event loop's clock
     method: str
     route: str  # the route's template: "/api/v10/channels/{channel_id}/messages"
+    path: str  # the path asked for: "/api/v10/channels/123/messages"
+    #: What a route notes about it (:func:`note`): the user a DM was opened with.
+    subject: int | None = None
+
+
+#: The request being handled (each request runs in its own task, with its own context).
+_HANDLING: ContextVar[Request | None] = ContextVar("local_discord_request", default=None)
+
+
+def note(subject: int) -> None:
+    """Record what the request being handled is about, for tests that tell requests apart."""
+    logged = _HANDLING.get()
+    if logged is not None:
+        logged.subject = subject
 
 
 def _route(request: web.Request) -> str:
@@ -75,7 +90,9 @@ def middleware(local: LocalDiscord) -> Any:
                 # Discord has it, this Discord lacks it: a gap to fill, so tests fail loudly.
                 local.internal_errors.append(f"unknown route: {request.method} {request.path}")
                 return json_response({"message": "404: Not Found", "code": 0}, 404)
-            local.requests.append(Request(local.loop_time(), request.method, _route(request)))
+            logged = Request(local.loop_time(), request.method, _route(request), request.path)
+            _HANDLING.set(logged)
+            local.requests.append(logged)
             return await handler(request)
         except DiscordError as error:
             detail = f" {error.errors}" if error.errors else ""

@@ -15,6 +15,7 @@ from bot.local_discord.rest import (
     check_send,
     fill_message,
     json_response,
+    note,
     read_body,
 )
 
@@ -80,6 +81,7 @@ def add_routes(app: web.Application, local: LocalDiscord) -> None:
     async def create_dm(request: web.Request) -> web.Response:
         body, _ = await read_body(request)
         user = local.user(int(body.get("recipient_id", 0)))
+        note(user.id)
         return json_response(local.dm_channel(user).payload())
 
     @routes.get(f"{api}/channels/{{channel_id:\\d+}}")

@@ -34,8 +34,16 @@ def soon(zone: str, minutes: int = 2) -> str:
     return (datetime.now(ZoneInfo(zone)) + timedelta(minutes=minutes)).strftime("%H:%M")
 
 
-def dm_requests(local: LocalDiscord, since: int) -> list[str]:
-    return [r.route for r in local.requests[since:] if r.route in (OPEN_DM, SEND)]
+def dm_requests(local: LocalDiscord, since: int, user: User) -> list[str]:
+    """The requests that reached ``user``: opening their DM, sending in it (other members'
+    reminders, from earlier tests, may be due at the same tick)."""
+    dm = local.dm_channels.get(user.id)
+    return [
+        r.route
+        for r in local.requests[since:]
+        if (r.route == OPEN_DM and r.subject == user.id)
+        or (r.route == SEND and r.path == f"/api/v10/channels/{dm}/messages")
+    ]
 
 
 async def test_status_shows_a_picture_with_its_description(d: Driver, world: World) -> None:
@@ -58,14 +66,15 @@ async def test_the_second_reminder_is_one_request_to_the_stored_dm_channel(
     zone = _daytime_zone()
     await join(d, zone=zone, reminder=f"{soon(zone)} exactly")
     cog = running.bot.get_cog("StreakCog")
+    member = world.user("member")
     clock.shift(timedelta(minutes=5))
     before = len(local.requests)
-    assert await cog.send_due_reminders() == 1
-    assert dm_requests(local, before) == [OPEN_DM, SEND]  # the first: open the DM, send
+    await cog.send_due_reminders()  # the loop's tick, now (it also runs by itself)
+    assert dm_requests(local, before, member) == [OPEN_DM, SEND]  # open the DM, send
     clock.shift(timedelta(days=1))
     before = len(local.requests)
-    assert await cog.send_due_reminders() == 1
-    assert dm_requests(local, before) == [SEND]  # the next day: one request
+    await cog.send_due_reminders()
+    assert dm_requests(local, before, member) == [SEND]  # the next day: one request
     first, second = d.dms("member")
     assert "Daily check-in" in second.text() and first.channel_id == second.channel_id
 
@@ -81,7 +90,7 @@ async def test_a_stale_stored_dm_channel_is_opened_again_once(
             (world.user("member").id,),
         )
     clock.shift(timedelta(minutes=5))
-    assert await running.bot.get_cog("StreakCog").send_due_reminders() == 1
+    await running.bot.get_cog("StreakCog").send_due_reminders()
     [reminder] = d.dms("member")
     member = await streaks_of(app).core.member(world.user("member").id)
     assert member is not None and member.dm_channel_id == reminder.channel_id
@@ -95,7 +104,8 @@ async def test_closed_dms_turn_reminders_off_and_say_so_next_time(
     await join(d, zone=zone, reminder=f"{soon(zone)} exactly")
     world.user("member").dms_open = False
     clock.shift(timedelta(minutes=5))
-    assert await running.bot.get_cog("StreakCog").send_due_reminders() == 0
+    await running.bot.get_cog("StreakCog").send_due_reminders()
+    assert not d.dms("member")
     assert [r.split(": ")[1] for r in local.take_rejected()] == [
         "50007 Cannot send messages to this user"
     ]
@@ -122,9 +132,15 @@ async def test_many_due_reminders_stay_inside_the_rate_budget(
     wave = asyncio.create_task(running.bot.get_cog("StreakCog").send_due_reminders())
     checkin = await d.run("/checkin", {"minutes": 10})
     assert "Checked in for today" in checkin.reply.text() and not checkin.failed
-    assert await wave == 40
+    assert await wave >= 40  # (a reminder of an earlier test's member may be due too)
     assert all(len(d.dms(person)) == 1 for person in people)
-    times = sorted(r.at for r in local.requests[before:] if r.route in (OPEN_DM, SEND))
+    theirs = {person.id for person in people}
+    paths = {f"/api/v10/channels/{local.dm_channels[p.id]}/messages" for p in people}
+    times = sorted(
+        r.at
+        for r in local.requests[before:]
+        if (r.route == OPEN_DM and r.subject in theirs) or r.path in paths
+    )
     assert len(times) == 80
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert busiest <= REMINDER_REQUESTS_PER_SECOND + 4 + 2  # rate + burst, and transit slack
