@@ -9,6 +9,7 @@ role hierarchy, the limits in :mod:`.validation`) and answers Discord's JSON, er
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -70,6 +71,26 @@ def note(subject: int) -> None:
         logged.subject = subject
 
 
+@dataclass
+class Fault:
+    """A failure or a delay a test injects into the next matching requests (what the real
+    Discord does now and then: a slow answer, a refusal from a cache that was out of date)."""
+
+    method: str
+    route: str  # the route's template, as in :class:`Request`
+    error: DiscordError | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+def _fault_for(local: LocalDiscord, method: str, route: str) -> Fault | None:
+    for fault in local.faults:
+        if fault.method == method and fault.route == route and fault.times > 0:
+            fault.times -= 1
+            return fault
+    return None
+
+
 def _route(request: web.Request) -> str:
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else request.path
@@ -93,6 +114,11 @@ def middleware(local: LocalDiscord) -> Any:
             logged = Request(local.loop_time(), request.method, _route(request), request.path)
             _HANDLING.set(logged)
             local.requests.append(logged)
+            fault = _fault_for(local, logged.method, logged.route)
+            if fault is not None:
+                await asyncio.sleep(fault.delay)
+                if fault.error is not None:
+                    raise fault.error
             return await handler(request)
         except DiscordError as error:
             detail = f" {error.errors}" if error.errors else ""

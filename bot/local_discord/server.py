@@ -27,6 +27,7 @@ from bot.local_discord.errors import (
     UNKNOWN_MEMBER,
     UNKNOWN_MESSAGE,
     UNKNOWN_USER,
+    DiscordError,
     not_found,
 )
 from bot.local_discord.model import (
@@ -41,6 +42,7 @@ from bot.local_discord.model import (
     User,
     now,
 )
+from bot.local_discord.rest import API
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ class LocalDiscord:
         self.rejected: list[str] = []
         #: Every REST request the bot made, in order (tests count them).
         self.requests: list[rest.Request] = []
+        #: Failures and delays a test injected (:meth:`inject`).
+        self.faults: list[rest.Fault] = []
         self.in_flight = 0
         self.last_activity = 0.0
         self.connected = asyncio.Event()
@@ -153,6 +157,20 @@ class LocalDiscord:
                 return True
             await asyncio.sleep(0.02)
         return False
+
+    def inject(
+        self,
+        method: str,
+        route: str,
+        *,
+        error: DiscordError | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` requests to ``route`` (its template, like
+        ``/api/v10/channels/{channel_id}/messages/{message_id}``) wait ``delay`` seconds and
+        then, with ``error``, fail as Discord would answer it."""
+        self.faults.append(rest.Fault(method, API + route, error, delay, times))
 
     def take_rejected(self) -> list[str]:
         """The error answers so far (a test that provoked them takes them)."""

@@ -89,6 +89,7 @@ async def world(local: LocalDiscord, running: RunningBot, clock: Clock) -> Async
     errors, refused = list(local.internal_errors), list(local.rejected)
     local.internal_errors.clear()
     local.rejected.clear()
+    local.faults.clear()
     assert not errors, errors
     assert not refused, f"Discord refused what the bot sent: {refused}"
 

@@ -220,3 +220,36 @@ async def test_a_member_let_through_by_a_command_override_is_refused_by_the_bot(
     world.allow_command("modqueue", "helpers")
     refused = await d.run("/modqueue", who="member")
     assert "Manage Messages" in refused.reply.text()
+
+
+@pytest.mark.parametrize(
+    ("button", "needed"),
+    [
+        ("Dismiss (not spam)", "Manage Messages"),
+        ("Timeout author", "Moderate Members"),
+        ("Ban author", "Ban Members"),
+        ("Details", "Manage Messages"),
+    ],
+)
+async def test_a_plain_member_who_can_read_the_review_channel_is_refused(
+    d: Driver, world: World, button: str, needed: str
+) -> None:
+    _, card = await flag_a_scam(d)
+    world.add_person("reader")
+    world.override("mod-review", "reader", allow=bits("view_channel"))
+    refused = await d.click(card, button, who="reader")
+    assert refused.reply.ephemeral and needed in refused.reply.text()
+    assert refused.reply.components == []  # no timeout menu, no confirm step
+    assert "+2348012345678" not in refused.text
+    assert "Delete message" in card_buttons(card) and not world.member("member").timed_out()
+
+
+async def test_a_plain_member_cannot_restore_a_hidden_message(d: Driver, world: World) -> None:
+    for option, value in (("moderation_auto_hide", "on"), ("moderation_auto_hide_multiple", "1")):
+        await d.run("/config set", {"option": option, "value": value}, who="owner")
+    _, card = await flag_a_scam(d)
+    world.add_person("reader")
+    world.override("mod-review", "reader", allow=bits("view_channel"))
+    refused = await d.click(card, "Restore message", who="reader")
+    assert "Manage Messages" in refused.reply.text()
+    assert not [m for m in d.history("general") if m.author.bot]  # nothing reposted

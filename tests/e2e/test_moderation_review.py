@@ -44,7 +44,7 @@ async def test_two_moderators_at_once_exactly_one_decision_happens(
     assert "already handled" in loser.reply.text() or "right now" in loser.reply.text()
     assert loser.reply.ephemeral
     decided_by = world.user("moderator" if deleted else "moderator2").id
-    status = "Message deleted" if deleted else "Dismissed"
+    status = "Message deleted" if deleted else "Dismissed (not spam)"
     assert f"{status} by <@{decided_by}>" in card.text() and card_buttons(card) == ["Details"]
     decisions = await app.db.fetchval(
         "SELECT COUNT(*) FROM moderation_decisions WHERE guild_id = ?", (world.guild.id,)
@@ -90,3 +90,31 @@ async def test_a_flagged_author_erasing_their_data_keeps_the_open_flag(
     member = world.user("member").id
     exported = (await app.privacy.export_json(member)).decode()
     assert "mobility" not in exported  # their own data is gone
+
+
+async def test_the_redaction_job_retries_a_failed_edit_and_skips_a_deleted_card(
+    d: Driver, world: World, app, clock, running, local
+) -> None:
+    from bot.local_discord.errors import missing_access
+
+    _, card = await flag_a_scam(d)
+    other = "Stem cell clinic cured my MS, no prescription needed, WhatsApp +2348099999999"
+    [gone] = (await d.post("general", "member", other)).in_channel(d.channel("mod-review"))
+    service = service_of(app)
+    clock.shift(timedelta(days=app.settings.moderation_retention_days + 1))
+    await service.purge_expired()
+    redactor = running.bot.get_cog("Moderation").redactor
+    edit = "/channels/{channel_id}/messages/{message_id}"
+    local.inject("PATCH", edit, error=missing_access(), times=100)  # Discord refuses for now
+    await redactor.redact_pending()
+    assert PHONE in card.text()  # not yet
+    mine = {f.id for f in await service.cards_to_redact(limit=1000) if f.guild_id == world.guild.id}
+    assert len(mine) == 2  # kept on the list: tried again next round
+    local.faults.clear()
+    local.take_rejected()
+    local.delete(gone)  # a moderator removed that card meanwhile
+    await redactor.redact_pending()
+    assert "(text removed after" in card.text() and PHONE not in card.text()
+    left = [f for f in await service.cards_to_redact(limit=1000) if f.guild_id == world.guild.id]
+    assert left == []
+    assert any("10008 Unknown Message" in r for r in local.take_rejected())

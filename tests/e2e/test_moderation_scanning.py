@@ -4,6 +4,7 @@ and lands what it blocked in the same review queue."""
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot.local_discord import Driver, LocalDiscord, World
@@ -164,18 +165,20 @@ async def test_automod_mirroring_blocks_known_links_and_lands_in_the_queue(
     assert not (await d.post("general", "member", "msherbs.com again")).blocked
 
 
-async def test_automod_leaves_the_servers_own_rules_alone(
-    d: Driver, world: World, local: LocalDiscord, running
+async def test_automod_leaves_the_servers_own_rules_alone_and_cards_one_hit_once(
+    d: Driver, world: World, running
 ) -> None:
+    await use_review_channel(d)
     await grant_manage_server(world)
     guild = running.bot.get_guild(world.guild.id)
-    import discord
-
     theirs = await guild.create_automod_rule(
         name="No slurs",
         event_type=discord.AutoModRuleEventType.message_send,
         trigger=discord.AutoModTrigger(keyword_filter=["badword"]),
-        actions=[discord.AutoModRuleAction(custom_message="Please keep it kind.")],
+        actions=[
+            discord.AutoModRuleAction(custom_message="Please keep it kind."),
+            discord.AutoModRuleAction(channel_id=world.channel("mod-review").id),  # an alert
+        ],
         enabled=True,
     )
     await d.run("/config set", {"option": "moderation_automod", "value": "on"}, who="owner")
@@ -185,3 +188,9 @@ async def test_automod_leaves_the_servers_own_rules_alone(
     assert list(world.guild.automod_rules) == [theirs.id]
     blocked = await d.post("general", "member", "what a badword")
     assert blocked.blocked == ["Please keep it kind."]
+    review = d.channel("mod-review")
+    card = await d.wait_for(lambda m: m.channel_id == review.id and "Flagged" in m.text())
+    assert "blocked by Discord AutoMod (No slurs)" in card.text()
+    await d.quiet()
+    cards = [m for m in d.history("mod-review") if "Flagged" in m.text()]
+    assert cards == [card]  # the alert action of the same hit makes no second card

@@ -222,3 +222,57 @@ async def test_settings_rest_and_leave(d: Driver, world: World, app) -> None:
         )
         == 0
     )
+
+
+async def test_joining_asks_first_and_explains_bad_input(d: Driver, world: World, app) -> None:
+    preview = await d.run("/streak join", {"zone": "Europe/Paris", "reminder": "19:30"})
+    assert "opt-in" in preview.reply.text()
+    cancelled = await d.click(preview.reply, "Cancel")
+    assert "Cancelled: nothing was stored." in cancelled.text
+    assert all(c.get("disabled") for row in preview.reply.components for c in row["components"])
+    assert await streaks_of(app).core.member(world.user("member").id) is None
+    for values, expected in (
+        ({"zone": "Atlantis/Capital"}, "time zone"),
+        ({"zone": "Europe/Paris", "reminder": "25:00"}, "HH:MM"),
+    ):
+        refused = await d.run("/streak join", values)
+        assert expected in refused.reply.text() and not refused.reply.components
+    await join(d, zone="Europe/Paris", reminder="19:30")
+    member = await streaks_of(app).core.member(world.user("member").id)
+    assert member is not None and member.reminder_time == "~19:30"
+    too_much = await d.run("/checkin", {"minutes": 700})
+    assert "1 to 600" in too_much.reply.text()
+
+
+async def test_status_before_joining_answers_after_its_deferral(d: Driver, world: World) -> None:
+    shown = await d.run("/streak status")  # deferred first, then an error: a followup
+    assert not shown.failed and shown.reply.ephemeral and "/streak join" in shown.reply.text()
+
+
+async def test_the_reminders_buttons(
+    d: Driver, world: World, local: LocalDiscord, clock, running
+) -> None:
+    zone = _daytime_zone()
+    await join(d, zone=zone, reminder=f"{soon(zone)} exactly")
+    clock.shift(timedelta(minutes=5))
+    await running.bot.get_cog("StreakCog").send_due_reminders()
+    [reminder] = d.dms("member")
+    labels = [c["label"] for row in reminder.components for c in row["components"]]
+    assert labels == ["I moved today", "Rest day", "Pause reminders for a week"]
+    rested = await d.click(reminder, "Rest day")
+    assert "Rest day noted" in rested.reply.text()
+    paused = await d.click(reminder, "Pause reminders for a week")
+    assert "No reminders until" in paused.reply.text()
+
+
+async def test_a_deleted_account_gets_no_more_reminders(
+    d: Driver, world: World, local: LocalDiscord, clock, running, app
+) -> None:
+    zone = _daytime_zone()
+    await join(d, zone=zone, reminder=f"{soon(zone)} exactly")
+    del local.users[world.user("member").id]  # the account is gone from Discord
+    clock.shift(timedelta(minutes=5))
+    await running.bot.get_cog("StreakCog").send_due_reminders()
+    member = await streaks_of(app).core.member(world.user("member").id)
+    assert member is not None and member.reminder_time is None  # not retried every day
+    assert [r.split(": ")[1] for r in local.take_rejected()] == ["10013 Unknown User"]
