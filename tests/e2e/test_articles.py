@@ -6,6 +6,7 @@ import pytest
 
 from bot.articles import DISCLAIMER
 from bot.articles.feature import service_of
+from bot.articles.render import SHORT_DISCLAIMER
 from bot.local_discord import Driver, LocalDiscord, World
 from bot.local_discord.errors import missing_permissions
 from bot.local_discord.options import InputError
@@ -30,7 +31,7 @@ async def test_reading_an_article_page_by_page(d: Driver, world: World) -> None:
         await d.click(page, "Previous page")
     await d.click(page, "Next page")
     assert page.embeds[0]["footer"]["text"].startswith("Page 2 of ")
-    assert DISCLAIMER not in page.text()  # the short note on later pages
+    assert DISCLAIMER not in page.text() and SHORT_DISCLAIMER in page.text()  # a short note
     shared = await d.click(page, "Share in channel")
     assert not shared.reply.ephemeral and shared.reply in d.history("general")
     assert "Shared by" in shared.reply.text()

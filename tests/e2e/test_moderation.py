@@ -44,9 +44,14 @@ async def test_a_scam_gets_a_card_and_only_a_moderator_can_delete_it(
     d: Driver, world: World
 ) -> None:
     scam, card = await flag_a_scam(d)
-    assert "WhatsApp" in card.text() and card_buttons(card)[:2] == [
+    for shown in ("WhatsApp", "years old", "Jump to message", "phone number", "Open"):
+        assert shown in card.text(), shown
+    assert card_buttons(card) == [
         "Delete message",
         "Dismiss (not spam)",
+        "Timeout author",
+        "Ban author",
+        "Details",
     ]
     # A community helper who can read the review channel but lacks Manage Messages.
     world.channel("mod-review").overwrites.append(
