@@ -172,10 +172,12 @@ def match(rule: dict[str, Any], content: str) -> tuple[str | None, str] | None:
     candidates += [
         (None, re.compile(p, re.IGNORECASE)) for p in metadata.get("regex_patterns") or []
     ]
+    spared = [m.span() for a in allowed for m in a.finditer(content)]
     for keyword, regex in candidates:
-        found = regex.search(content)
-        if found and not any(a.search(found[0]) for a in allowed):
-            return keyword, found[0]
+        for found in regex.finditer(content):
+            start, end = found.span()
+            if not any(low <= start and end <= high for low, high in spared):
+                return keyword, found[0]
     return None
 
 

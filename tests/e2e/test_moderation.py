@@ -195,9 +195,8 @@ async def test_moderator_commands(d: Driver, world: World) -> None:
     assert "dodge" in check.reply.text()
 
 
-async def test_dismiss_offers_to_trust_the_domain(d: Driver, world: World, app) -> None:
-    from bot.moderation.feature import service_of
-
+async def dismiss_a_promotion(d: Driver) -> Message:
+    """Flag a post with two links, dismiss it: the "trust these?" menu the moderator gets."""
     await use_review_channel(d)
     await d.post(
         "general",
@@ -208,6 +207,14 @@ async def test_dismiss_offers_to_trust_the_domain(d: Driver, world: World, app) 
     review = d.channel("mod-review")
     card = await d.wait_for(lambda m: m.channel_id == review.id and "Flagged" in m.text())
     [offer] = (await d.click(card, "Dismiss (not spam)", who="moderator")).followups
+    assert "trust" in offer.text()
+    return offer
+
+
+async def test_dismiss_offers_to_trust_the_domain(d: Driver, world: World, app) -> None:
+    from bot.moderation.feature import service_of
+
+    offer = await dismiss_a_promotion(d)
     chosen = await d.select(offer, ["Trust domain: example.com"], who="moderator")
     assert "now a trusted domain" in chosen.text
     assert "example.com" in (await service_of(app).guild_rules(world.guild.id)).trusted_domains

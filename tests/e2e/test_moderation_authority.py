@@ -15,7 +15,12 @@ from bot.local_discord.model import Role
 from bot.local_discord.options import InputError
 from bot.local_discord.permissions import bits
 from bot.local_discord.server import INTENT_GUILDS
-from tests.e2e.test_moderation import card_buttons, flag_a_scam, use_review_channel
+from tests.e2e.test_moderation import (
+    card_buttons,
+    dismiss_a_promotion,
+    flag_a_scam,
+    use_review_channel,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -167,18 +172,7 @@ async def test_rule_menu_after_losing_manage_messages_adds_nothing(
 ) -> None:
     from bot.moderation.feature import service_of
 
-    await use_review_channel(d)
-    await d.post(
-        "general",
-        "member",
-        "Great recipes at https://myfoodblog.example.com check out my channel "
-        "and https://other.example.org",
-    )
-    review = d.channel("mod-review")
-    card = await d.wait_for(lambda m: m.channel_id == review.id and "Flagged" in m.text())
-    dismissed = await d.click(card, "Dismiss (not spam)", who="moderator")
-    [offer] = dismissed.followups
-    assert "trust" in offer.text()
+    offer = await dismiss_a_promotion(d)
     world.set_roles("moderator")
     label = offer.components[0]["components"][0]["options"][0]["label"]
     late = await d.select(offer, [label], who="moderator")
