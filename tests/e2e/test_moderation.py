@@ -119,6 +119,7 @@ async def test_old_messages_work_after_a_restart(d: Driver, world: World, restar
     ]
     [quiet] = (await d.post("general", "member", "hello everyone")).in_channel(d.channel("general"))
     [warning] = (await d.post("general", "moderator", "Beware of fake cures")).messages
+    [link] = (await d.post("general", "member", "https://www.nationalmssociety.org/news")).messages
     await restart()
     await d.click(card, "Dismiss (not spam)", who="moderator")
     assert f"by <@{world.user('moderator').id}>" in card.text()
@@ -130,6 +131,8 @@ async def test_old_messages_work_after_a_restart(d: Driver, world: World, restar
     assert "/streak join" in page.reply.text()
     edited = await d.edit(quiet, SCAM)
     assert edited.in_channel(d.channel("mod-review"))
+    previewed = await d.unfurl(link, [{"title": "Herbal cure", "description": SCAM}])
+    assert previewed.in_channel(d.channel("mod-review"))  # a late preview of an old message
     quoted = await d.edit(warning, f"Beware of fake cures like: {SCAM}")  # moderators are not
     assert not quoted.in_channel(d.channel("mod-review"))  # scanned, cached or not
 
