@@ -31,8 +31,14 @@ class Facts:
 MemberPerform = Callable[[Flag, Facts], Awaitable[str]]
 
 
+def channel_of(guild: Any, flag: Flag) -> Any:
+    """The flagged message's channel, or thread (a forum post): ``get_channel`` has no
+    threads, and a flag in one would find no channel at all."""
+    return guild.get_channel_or_thread(flag.channel_id)
+
+
 def flag_channel(interaction: discord.Interaction, flag: Flag) -> Any:
-    return interaction.guild.get_channel(flag.channel_id)  # type: ignore[union-attr]
+    return channel_of(interaction.guild, flag)
 
 
 def actor_permissions(interaction: discord.Interaction, flag: Flag, action: str) -> frozenset[str]:

@@ -28,7 +28,7 @@ from bot.moderation.store import Flag
 from bot.permissions import require_permission
 from cogs._errors import handle_interaction_error
 from cogs._language import SpeaksMemberLanguage
-from cogs._moderation_facts import Facts, MemberPerform, actor_permissions, gather
+from cogs._moderation_facts import Facts, MemberPerform, actor_permissions, channel_of, gather
 from cogs._ui import (
     CANCEL_LABEL,
     DynamicItemsView,
@@ -166,7 +166,7 @@ async def _ask_member_action(interaction: discord.Interaction, action: str, flag
 
 
 async def _delete_message(guild: Any, flag: Flag) -> str:
-    channel = guild.get_channel(flag.channel_id)
+    channel = channel_of(guild, flag)
     if channel is None:
         return N_("the channel is gone")  # stored in English, shown translated
     try:
@@ -177,7 +177,7 @@ async def _delete_message(guild: Any, flag: Flag) -> str:
 
 
 async def _restore_message(guild: Any, flag: Flag) -> str:
-    channel = guild.get_channel(flag.channel_id)
+    channel = channel_of(guild, flag)
     if channel is None or not flag.content:
         raise UserError(_("I can't restore it: the channel or the kept text is gone."))
     with i18n.public():  # posted for everyone in that channel

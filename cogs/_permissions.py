@@ -11,8 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import discord
+from discord import app_commands
 
+from bot.errors import UserError
 from bot.permissions import require_permission
+
+
+class PermissionRefused(UserError, app_commands.CheckFailure):
+    """A server-side permission check refused; ``message`` names the permission.
+
+    Also an ``AppCommandError``: discord.py sends only those to the error handler when a cog's
+    ``interaction_check`` raises (anything else escaped it, and the member saw "The
+    application did not respond" when an admin had opened the command to their role).
+    """
 
 
 def permission_names(permissions: discord.Permissions) -> frozenset[str]:
@@ -32,5 +43,9 @@ def in_channel(member: Any, channel: Any) -> frozenset[str]:
 
 
 def require_here(interaction: discord.Interaction, needed: str) -> None:
-    """The server-side check behind ``default_permissions`` (which only hides a command)."""
-    require_permission(here(interaction), needed)
+    """The server-side check behind ``default_permissions`` (which only hides a command,
+    and which a server's admins can override for a role)."""
+    try:
+        require_permission(here(interaction), needed)
+    except UserError as refused:
+        raise PermissionRefused(refused.message) from None

@@ -107,7 +107,9 @@ class Moderation(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
-        if before.content != after.content:
+        # Also when only the parts changed: Discord adds a link's preview (its embed, whose
+        # title and description the linked site controls) in an update after the message.
+        if before.content != after.content or message_parts(before) != message_parts(after):
             await self.scan(after, is_new=False)
 
     @commands.Cog.listener()
@@ -121,8 +123,10 @@ class Moderation(commands.Cog):
         """
         if payload.cached_message is not None:
             return  # on_message_edit handles it, with the old text to compare
-        if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
-            return  # a DM, or an update that is not an edit (a link preview appearing)
+        if payload.guild_id is None:
+            return  # a DM
+        if payload.data.get("edited_timestamp") is None and not payload.data.get("embeds"):
+            return  # neither an edit nor a link preview appearing (a pin, say)
         await self.scan(payload.message, is_new=False)
 
     async def scan(self, message: discord.Message, *, is_new: bool) -> None:

@@ -1,7 +1,9 @@
-"""Spec'd fakes of discord.py objects, built once and shared by every cog test.
+"""Spec'd fakes of discord.py objects, for the few cog tests a real Discord cannot stage.
 
-``spec=`` makes a typo'd attribute fail like it would on the real class. Interactions record what
-the bot sent, so tests assert on the member-visible result (embeds, ephemeral flag, views).
+Everything a member or moderator does is tested end to end (``tests/e2e``, real discord.py
+against the local Discord). These fakes remain for what that cannot reach: discord.py's exact
+error classes, failures of the bot's own parts, and checks Discord never lets a member reach.
+``spec=`` makes a typo'd attribute fail like it would on the real class.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from typing import Any
 from unittest.mock import AsyncMock, MagicMock, PropertyMock
 
 import discord
-from discord import app_commands
 
 from cogs._errors import handle_interaction_error
 
@@ -111,13 +112,6 @@ def make_channel(
     )
     channel.test_overrides = overrides
     return channel
-
-
-def override_permissions(
-    channel: MagicMock, member: MagicMock, permissions: discord.Permissions
-) -> None:
-    """The member's permissions in this channel after its overrides (deny or allow)."""
-    channel.test_overrides[member.id] = permissions
 
 
 @dataclass
@@ -234,24 +228,6 @@ def make_interaction(
     return interaction
 
 
-async def invoke(
-    command: app_commands.Command[Any, ..., Any], cog: Any, interaction: MagicMock, **kwargs: Any
-) -> None:
-    """Run a slash command the way the tree does: checks, callback, then the error handler."""
-    try:
-        check = getattr(cog, "interaction_check", None)
-        if check is not None and not await discord.utils.maybe_coroutine(check, interaction):
-            return
-        for check in command.checks:
-            if not await discord.utils.maybe_coroutine(check, interaction):
-                raise app_commands.CheckFailure()
-        await command.callback(cog, interaction, **kwargs)
-    except app_commands.AppCommandError as error:
-        await handle_interaction_error(interaction, error)
-    except Exception as error:  # what the tree wraps before calling on_error
-        await handle_interaction_error(interaction, app_commands.CommandInvokeError(command, error))
-
-
 async def click(item: discord.ui.Item[Any], interaction: MagicMock) -> None:
     """Press a button / choose in a select, routing errors like the view would."""
     view = item.view
@@ -261,12 +237,6 @@ async def click(item: discord.ui.Item[Any], interaction: MagicMock) -> None:
         await item.callback(interaction)
     except Exception as error:
         await handle_interaction_error(interaction, error)
-
-
-def admin_permissions() -> discord.Permissions:
-    return discord.Permissions(
-        manage_guild=True, manage_messages=True, moderate_members=True, ban_members=True
-    )
 
 
 def default_bot_permissions() -> discord.Permissions:

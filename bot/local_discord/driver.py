@@ -13,8 +13,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from bot.local_discord import interactions, permissions
+from bot.local_discord import command_access, interactions, member_messages
+from bot.local_discord.driver_components import ComponentActions
 from bot.local_discord.interactions import Pending, Shown
+from bot.local_discord.member_messages import Draft, File
 from bot.local_discord.model import Channel, Command, Message, User
 from bot.local_discord.options import (
     SUB_COMMAND,
@@ -27,7 +29,7 @@ from bot.local_discord.server import LocalDiscord
 from bot.local_discord.world import World
 
 
-class Driver:
+class Driver(ComponentActions):
     def __init__(self, local: LocalDiscord, world: World, *, settle: float = 0.1) -> None:
         self.local = local
         self.world = world
@@ -93,29 +95,35 @@ class Driver:
         return shown
 
     # -- messages ----------------------------------------------------------------------------
-    def _check_can_post(self, user: User, channel: Channel) -> None:
-        if channel.is_dm:
-            return
-        allowed = self.local.permissions_in(channel, user.id)
-        if not permissions.has(allowed, "view_channel"):
-            raise InputError(f"You can't see #{channel.name}.")
-        if not permissions.has(allowed, "send_messages"):
-            raise InputError(f"You can't send messages in #{channel.name} right now.")
-
-    async def post(self, where: Channel | str, who: User | str, content: str) -> Shown:
+    async def post(
+        self,
+        where: Channel | str,
+        who: User | str,
+        content: str = "",
+        *,
+        embeds: list[dict[str, Any]] | None = None,
+        files: list[File] | None = None,
+        poll: dict[str, Any] | None = None,
+    ) -> Shown:
+        """A member's message: text, and optionally link-preview ``embeds``, ``files``
+        (name, bytes) and a ``poll`` (:func:`.member_messages.poll`). ``Shown.blocked`` says
+        what the member saw if AutoMod blocked it."""
         user, channel = self.user(who), self.channel(where)
-        self._check_can_post(user, channel)
-        if not content or len(content) > 2000:
-            raise InputError("A message has 1 to 2,000 characters.")
-        message = Message(
-            self.local.ids.next(),
-            channel.id,
-            user,
-            channel.guild_id,
-            content=content,
-            mentions=mentions_in(self.local, content),
+        draft = Draft(content, embeds, files, poll)
+        member_messages.check_can_post(self.local, user, channel, draft)
+        message = member_messages.build(self.local, user, channel, draft)
+        return await self._watch(lambda: member_messages.send(self.local, message))
+
+    async def forum_post(
+        self, forum: Channel | str, who: User | str, title: str, content: str = "", **extra: Any
+    ) -> Shown:
+        """A new post in a forum channel: a thread named ``title`` and its first message
+        (``extra``: embeds, files, poll, as for :meth:`post`)."""
+        user, channel = self.user(who), self.channel(forum)
+        draft = Draft(content, **extra)
+        return await self._watch(
+            lambda: member_messages.open_forum_post(self.local, channel, user, title, draft)
         )
-        return await self._watch(lambda: self.local.store(message))
 
     async def edit(self, message: Message, content: str) -> Shown:
         if not content or len(content) > 2000:
@@ -123,6 +131,12 @@ class Driver:
         message.content = content
         message.mentions = mentions_in(self.local, content)
         return await self._watch(lambda: self.local.edited(message))
+
+    async def unfurl(self, message: Message, embeds: list[dict[str, Any]]) -> Shown:
+        """Discord adds a link's preview to a message a moment after it was sent: an update
+        that is not an edit (no ``edited_timestamp``)."""
+        message.embeds = [dict(e, type=e.get("type", "rich")) for e in embeds]
+        return await self._watch(lambda: self.local.edited(message, unfurled=True))
 
     # -- application commands -----------------------------------------------------------------
     def commands_in(self, channel: Channel, kind: int = 1) -> list[Command]:
@@ -218,14 +232,16 @@ class Driver:
         kind = interactions.APPLICATION_COMMAND
         return await self._watch(lambda: interactions.create(self.local, kind, user, channel, data))
 
-    def _check_command_permission(self, user: User, channel: Channel, name: str) -> None:
-        """``default_member_permissions`` hides a command from members without them."""
-        command = next((c for c in self.commands_in(channel) if c.name == name), None)
-        required = command.data.get("default_member_permissions") if command else None
-        if required and not channel.is_dm:
-            have = self.local.permissions_in(channel, user.id)
-            if int(required) & ~have:
-                raise InputError(f"You don't have access to /{name} here.")
+    def _check_command_permission(
+        self, user: User, channel: Channel, name: str, kind: int = 1
+    ) -> None:
+        """``default_member_permissions`` and the admins' overrides hide a command."""
+        command = next((c for c in self.commands_in(channel, kind) if c.name == name), None)
+        if command is not None and not command_access.can_use(
+            self.local, command, channel, user.id
+        ):
+            shown = f"/{name}" if kind == 1 else f"'{name}'"
+            raise InputError(f"You don't have access to {shown} here.")
 
     async def autocomplete(
         self,
@@ -253,6 +269,8 @@ class Driver:
         command = next((c for c in self.commands_in(channel, kind=3) if c.name == name), None)
         if command is None:
             raise InputError(f"There is no message menu '{name}' here.")
+        self._check_visible(message, user)
+        self._check_command_permission(user, channel, name, kind=3)
         data = {
             "id": str(command.id),
             "name": name,
@@ -262,149 +280,3 @@ class Driver:
         }
         kind = interactions.APPLICATION_COMMAND
         return await self._watch(lambda: interactions.create(self.local, kind, user, channel, data))
-
-    # -- components and modals ----------------------------------------------------------------
-    def _components(self, message: Message) -> list[dict[str, Any]]:
-        return [child for row in message.components for child in row.get("components", [])]
-
-    def find_component(self, message: Message, wanted: str) -> dict[str, Any]:
-        items = self._components(message)
-        lowered = wanted.strip().lower()
-        for test in (
-            lambda c: c.get("custom_id") == wanted,
-            lambda c: (c.get("label") or "").lower() == lowered,
-            lambda c: (c.get("label") or "").lower().startswith(lowered),
-            lambda c: (c.get("placeholder") or "").lower().startswith(lowered),
-        ):
-            found = [c for c in items if test(c)]
-            if found:
-                return found[0]
-        labels = ", ".join(c.get("label") or c.get("placeholder") or "?" for c in items)
-        raise InputError(f"No '{wanted}' on that message (it has: {labels or 'nothing'}).")
-
-    def _check_visible(self, message: Message, user: User) -> None:
-        if not self.local.visible_to(message, user.id):
-            raise InputError("You can't see that message.")
-
-    async def click(self, message: Message, wanted: str, *, who: User | str = "member") -> Shown:
-        user = self.user(who)
-        self._check_visible(message, user)
-        button = self.find_component(message, wanted)
-        if button.get("type") != 2:
-            raise InputError(f"'{wanted}' is a menu: choose an option instead.")
-        if button.get("disabled"):
-            raise InputError(f"'{button.get('label')}' is disabled.")
-        data = {"custom_id": button["custom_id"], "component_type": 2}
-        return await self._component(message, user, data)
-
-    async def select(
-        self,
-        message: Message,
-        choices: list[str],
-        *,
-        who: User | str = "member",
-        menu: str | None = None,
-    ) -> Shown:
-        """Choose options (by label or value) in the message's select menu."""
-        user = self.user(who)
-        self._check_visible(message, user)
-        selects = [c for c in self._components(message) if c.get("type") == 3]
-        if menu is not None:
-            selects = [self.find_component(message, menu)]
-        if not selects:
-            raise InputError("That message has no menu.")
-        select = selects[0]
-        values = []
-        for wanted in choices:
-            option = next(
-                (o for o in select["options"] if wanted in (o["value"], o["label"])), None
-            ) or next(
-                (o for o in select["options"] if o["label"].lower().startswith(wanted.lower())),
-                None,
-            )
-            if option is None:
-                raise InputError(f"'{wanted}' is not in that menu.")
-            values.append(option["value"])
-        low, high = select.get("min_values", 1), select.get("max_values", 1)
-        if not low <= len(values) <= high:
-            raise InputError(f"Choose {low} to {high} options.")
-        data = {"custom_id": select["custom_id"], "component_type": 3, "values": values}
-        return await self._component(message, user, data)
-
-    async def _component(self, message: Message, user: User, data: dict[str, Any]) -> Shown:
-        channel = self.local.channel(message.channel_id)
-        kind = interactions.COMPONENT
-        return await self._watch(
-            lambda: interactions.create(self.local, kind, user, channel, data, message=message)
-        )
-
-    @staticmethod
-    def modal_fields(modal: dict[str, Any]) -> list[dict[str, Any]]:
-        """Each text input with the label the member sees (a Label's, or the input's own)."""
-        fields = []
-        for item in modal.get("components") or []:
-            if item.get("type") == 18:
-                inner = item.get("component") or {}
-                fields.append(
-                    inner | {"label": item.get("label"), "description": item.get("description")}
-                )
-            elif item.get("type") == 1:
-                fields.extend(item.get("components") or [])
-        return [f for f in fields if f.get("type") == 4]
-
-    async def submit_modal(self, opened: Shown, values: dict[str, str] | list[str]) -> Shown:
-        """Fill and submit the modal ``opened`` showed, checking what the client checks."""
-        pending = opened.pending
-        if pending is None or pending.modal is None:
-            raise InputError("No form is open.")
-        modal = pending.modal
-        fields = self.modal_fields(modal)
-        answers: dict[str, str] = {}
-        for index, item in enumerate(fields):
-            if isinstance(values, list):
-                text = values[index] if index < len(values) else ""
-            else:
-                text = values.get(item["custom_id"], values.get(item.get("label") or "", ""))
-            low, high = item.get("min_length", 0), item.get("max_length", 4000)
-            if item.get("required", True) and not text:
-                raise InputError(f"'{item.get('label')}' is required.")
-            if text and not low <= len(text) <= high:
-                raise InputError(f"'{item.get('label')}': {low} to {high} characters.")
-            answers[item["custom_id"]] = text
-        components = []
-        for item in modal.get("components") or []:
-            if item.get("type") == 18:
-                inner = item["component"]
-                components.append(
-                    {
-                        "type": 18,
-                        "id": item.get("id", 0),
-                        "component": {
-                            "type": 4,
-                            "id": inner.get("id", 0),
-                            "custom_id": inner["custom_id"],
-                            "value": answers.get(inner["custom_id"], ""),
-                        },
-                    }
-                )
-            elif item.get("type") == 1:
-                inner = item["components"][0]
-                components.append(
-                    {
-                        "type": 1,
-                        "components": [
-                            {
-                                "type": 4,
-                                "custom_id": inner["custom_id"],
-                                "value": answers.get(inner["custom_id"], ""),
-                            }
-                        ],
-                    }
-                )
-        data = {"custom_id": modal["custom_id"], "components": components}
-        kind = interactions.MODAL_SUBMIT
-        return await self._watch(
-            lambda: interactions.create(
-                self.local, kind, pending.user, pending.channel, data, message=pending.message
-            )
-        )

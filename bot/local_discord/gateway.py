@@ -95,7 +95,7 @@ def guild_create(local: LocalDiscord, guild: Guild) -> dict[str, Any]:
         # Without the members intent Discord sends only the bot's own member.
         "members": [bot_member.payload()],
         "channels": [local.channels[c].payload() for c in guild.channel_ids],
-        "threads": [],
+        "threads": [local.channels[t].payload() for t in guild.thread_ids],
         "presences": [],
         "stage_instances": [],
         "guild_scheduled_events": [],

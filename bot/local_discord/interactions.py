@@ -114,6 +114,11 @@ class Shown:
     def choices(self) -> list[dict[str, Any]]:
         return [] if self.pending is None or self.pending.choices is None else self.pending.choices
 
+    @property
+    def blocked(self) -> list[str]:
+        """What AutoMod told the member instead of sending their message."""
+        return [item.note or "" for item in self.seen if item.kind == "blocked"]
+
     def in_channel(self, channel: Channel) -> list[Message]:
         return [m for m in self.messages if m.channel_id == channel.id]
 

@@ -22,6 +22,7 @@ DM = 1
 GUILD_CATEGORY = 4
 GUILD_FORUM = 15
 PUBLIC_THREAD = 11
+THREADS = (10, 11, 12)
 
 # Message flags
 EPHEMERAL = 1 << 6
@@ -45,6 +46,10 @@ def snowflake_at(moment: datetime, sequence: int = 0) -> int:
     return (ms << 22) | sequence
 
 
+def snowflake_time(snowflake: int) -> datetime:
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, UTC)
+
+
 def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).isoformat()
 
@@ -62,12 +67,14 @@ class User:
     dms_open: bool = True
     #: Their Discord app's language, sent as ``locale`` with each of their interactions.
     locale: str = "en-US"
+    #: The display name the member chose for every server (Discord's ``global_name``).
+    global_name: str | None = None
 
     def payload(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "username": self.name,
-            "global_name": None if self.bot else self.name,
+            "global_name": self.global_name or (None if self.bot else self.name),
             "discriminator": "0",
             "avatar": None,
             "bot": self.bot,
@@ -124,6 +131,8 @@ class Member:
     roles: list[int] = field(default_factory=list)
     joined_at: datetime = field(default_factory=now)
     communication_disabled_until: datetime | None = None
+    #: The server nickname (what others see in this server, before the global name).
+    nick: str | None = None
 
     def timed_out(self, at: datetime | None = None) -> bool:
         until = self.communication_disabled_until
@@ -132,7 +141,7 @@ class Member:
     def payload(self, *, with_user: bool = True, permissions: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
             "roles": [str(r) for r in self.roles],
-            "nick": None,
+            "nick": self.nick,
             "avatar": None,
             "banner": None,
             "joined_at": iso(self.joined_at),
@@ -164,10 +173,17 @@ class Channel:
     recipient: User | None = None
     parent_id: int | None = None
     topic: str | None = None
+    #: Threads: who started it, and how many messages it has.
+    owner_id: int | None = None
+    message_count: int = 0
 
     @property
     def is_dm(self) -> bool:
         return self.type == DM
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREADS
 
     def payload(self) -> dict[str, Any]:
         if self.is_dm:
@@ -196,6 +212,22 @@ class Channel:
         if self.type == GUILD_FORUM:
             body |= {"available_tags": [], "default_reaction_emoji": None}
             body |= {"default_sort_order": None, "default_forum_layout": 0}
+        if self.is_thread:
+            body |= {
+                "owner_id": str(self.owner_id),
+                "message_count": self.message_count,
+                "member_count": 1,
+                "total_message_sent": self.message_count,
+                "applied_tags": [],
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 4320,
+                    "archive_timestamp": iso(snowflake_time(self.id)),
+                    "locked": False,
+                    "create_timestamp": iso(snowflake_time(self.id)),
+                },
+            }
+            del body["permission_overwrites"], body["topic"], body["position"]
         return body
 
 
@@ -244,6 +276,8 @@ class Message:
     only_for: int | None = None
     mentions: list[User] = field(default_factory=list)
     deleted: bool = False
+    #: A member's poll, as Discord sends it (question, answers, expiry).
+    poll: dict[str, Any] | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -281,6 +315,8 @@ class Message:
             body["guild_id"] = str(self.guild_id)
         if member is not None:
             body["member"] = member
+        if self.poll is not None:
+            body["poll"] = self.poll
         if self.application_id is not None:
             body["application_id"] = str(self.application_id)
             body["webhook_id"] = str(self.application_id)
@@ -298,11 +334,13 @@ class Message:
 class Seen:
     """Something a member would see appear: a new or edited message, a modal, a failure."""
 
-    kind: str  # "message" | "edit" | "delete" | "modal" | "failed"
+    kind: str  # "message" | "edit" | "delete" | "modal" | "failed" | "blocked"
     message: Message | None = None
-    user_id: int | None = None  # for modals and failures: who sees it
+    user_id: int | None = None  # for modals, failures and blocks: who sees it
     modal: dict[str, Any] | None = None
     interaction_id: int | None = None
+    #: "blocked": what the member's client says instead of sending (AutoMod's message).
+    note: str | None = None
 
 
 @dataclass
@@ -318,6 +356,13 @@ class Guild:
     #: The server's language (Server Settings > Community): ``preferred_locale`` in the guild
     #: payload, ``guild_locale`` in interactions.
     preferred_locale: str = "en-US"
+    #: Threads (forum posts), kept apart from the channel list as Discord does.
+    thread_ids: list[int] = field(default_factory=list)
+    #: Command permission overrides set by the server's admins: command id (or the
+    #: application id, for all commands) -> [{"id", "type", "permission"}].
+    command_permissions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    #: AutoMod rules as Discord stores them (rule id -> the rule's JSON).
+    automod_rules: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def everyone(self) -> Role:

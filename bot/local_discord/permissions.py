@@ -33,6 +33,7 @@ BITS: dict[str, int] = {
     "manage_threads": 1 << 34,
     "send_messages_in_threads": 1 << 38,
     "moderate_members": 1 << 40,
+    "send_polls": 1 << 49,
 }
 ALL = (1 << 53) - 1
 
@@ -56,6 +57,7 @@ EVERYONE_DEFAULT = bits(
     "use_external_emojis",
     "use_application_commands",
     "send_messages_in_threads",
+    "send_polls",
 )
 TIMED_OUT_KEEP = bits("view_channel", "read_message_history")
 

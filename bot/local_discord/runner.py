@@ -18,7 +18,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from bot.app import App
-from bot.discord_bot import MSBot
+from bot.discord_bot import SHUTDOWN_GRACE_SECONDS, MSBot
 from bot.local_discord.server import LocalDiscord
 
 #: discord.py waits this long after the last GUILD_CREATE before "ready" (2 s by default).
@@ -40,9 +40,11 @@ class RunningBot:
     def app(self) -> App:
         return self.bot.app
 
-    async def stop(self) -> None:
-        """Close like SIGTERM does: the gateway, then the database."""
-        await self.bot.close()
+    async def stop(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop as on SIGTERM (``MSBot.shutdown``): no new events, the handlers already
+        running finish (within ``grace`` seconds), then the gateway, HTTP and the database
+        close."""
+        await self.bot.shutdown(grace)
         with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
             await asyncio.wait_for(self.task, timeout=10)
 

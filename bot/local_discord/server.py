@@ -11,13 +11,23 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_discord import gateway, interactions, permissions, rest
+from bot.local_discord import (
+    automod,
+    gateway,
+    interactions,
+    permissions,
+    rest,
+    rest_commands,
+    rest_guilds,
+    rest_messages,
+)
 from bot.local_discord.errors import (
     UNKNOWN_CHANNEL,
     UNKNOWN_GUILD,
     UNKNOWN_MEMBER,
     UNKNOWN_MESSAGE,
     UNKNOWN_USER,
+    DiscordError,
     not_found,
 )
 from bot.local_discord.model import (
@@ -32,6 +42,7 @@ from bot.local_discord.model import (
     User,
     now,
 )
+from bot.local_discord.rest import API
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +89,10 @@ class LocalDiscord:
         self.internal_errors: list[str] = []
         #: Every error answer the bot got ("PATCH /path: 50035 ..."): a rule it broke.
         self.rejected: list[str] = []
+        #: Every REST request the bot made, in order (tests count them).
+        self.requests: list[rest.Request] = []
+        #: Failures and delays a test injected (:meth:`inject`).
+        self.faults: list[rest.Fault] = []
         self.in_flight = 0
         self.last_activity = 0.0
         self.connected = asyncio.Event()
@@ -87,8 +102,8 @@ class LocalDiscord:
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self, port: int = 0) -> None:
         app = web.Application(middlewares=[rest.middleware(self)], client_max_size=30 * 2**20)
-        rest.add_routes(app, self)
-        interactions.add_routes(app, self)
+        for routes in (rest_messages, rest_guilds, rest_commands, automod, interactions):
+            routes.add_routes(app, self)
 
         async def serve_gateway(request: web.Request) -> web.StreamResponse:
             return await gateway.serve(self, request)
@@ -122,8 +137,12 @@ class LocalDiscord:
         return f"ws://{self.host}:{self.port}/gateway"
 
     # -- activity (for "wait until the bot is quiet") -----------------------------------------
+    @staticmethod
+    def loop_time() -> float:
+        return asyncio.get_running_loop().time()
+
     def touch(self) -> None:
-        self.last_activity = asyncio.get_running_loop().time()
+        self.last_activity = self.loop_time()
 
     def busy(self) -> bool:
         return self.in_flight > 0 or any(p.awaiting() for p in self.interactions.values())
@@ -138,6 +157,20 @@ class LocalDiscord:
                 return True
             await asyncio.sleep(0.02)
         return False
+
+    def inject(
+        self,
+        method: str,
+        route: str,
+        *,
+        error: DiscordError | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` requests to ``route`` (its template, like
+        ``/api/v10/channels/{channel_id}/messages/{message_id}``) wait ``delay`` seconds and
+        then, with ``error``, fail as Discord would answer it."""
+        self.faults.append(rest.Fault(method, API + route, error, delay, times))
 
     def take_rejected(self) -> list[str]:
         """The error answers so far (a test that provoked them takes them)."""
@@ -184,6 +217,15 @@ class LocalDiscord:
     def permissions_in(self, channel: Channel, user_id: int) -> int:
         if channel.is_dm:
             return permissions.bits("view_channel", "send_messages", "read_message_history")
+        if channel.is_thread and channel.parent_id is not None:
+            # A thread has the permissions of its parent channel (sending needs the
+            # "in threads" permission, which Discord checks in place of Send Messages).
+            inherited = self.permissions_in(self.channel(channel.parent_id), user_id)
+            if inherited & permissions.BITS["send_messages_in_threads"]:
+                inherited |= permissions.BITS["send_messages"]
+            else:
+                inherited &= ~permissions.BITS["send_messages"]
+            return inherited
         guild = self.guild(channel.guild_id or 0)
         member = guild.members.get(user_id)
         return 0 if member is None else permissions.channel_permissions(guild, channel, member)
@@ -209,6 +251,13 @@ class LocalDiscord:
         self.history[channel.id] = []
         guild.channel_ids.append(channel.id)
         return channel
+
+    def add_thread(self, thread: Channel) -> Channel:
+        """A thread (a forum post): a channel of its own, listed apart from the guild's."""
+        self.channels[thread.id] = thread
+        self.history[thread.id] = []
+        self.guild(thread.guild_id or 0).thread_ids.append(thread.id)
+        return thread
 
     def add_guild(self, guild: Guild) -> Guild:
         """Register a guild; a connected bot gets its GUILD_CREATE, as when it joins a server."""
@@ -242,9 +291,13 @@ class LocalDiscord:
         self.notify(Seen("message", message))
         return message
 
-    def edited(self, message: Message, *, was_loading: bool = False) -> None:
-        """An edit; ``was_loading``: the first content of a deferred ("thinking") answer."""
-        message.edited_timestamp = now()
+    def edited(
+        self, message: Message, *, was_loading: bool = False, unfurled: bool = False
+    ) -> None:
+        """An edit; ``was_loading``: the first content of a deferred ("thinking") answer;
+        ``unfurled``: Discord added a link preview (an update, not an edit: no timestamp)."""
+        if not unfurled:
+            message.edited_timestamp = now()
         if message.only_for is None:
             self._dispatch_message("MESSAGE_UPDATE", message)
         self.notify(Seen("message" if was_loading else "edit", message))

@@ -33,6 +33,7 @@ async def test_setup_hook_migrates_loads_every_cog_and_syncs_globally_once(
     bot = await _started_bot(settings)
     assert set(bot.extensions) == set(discover_cogs())
     assert {"cogs.config", "cogs.meta", "cogs.mydata"} <= set(bot.extensions)
+    assert not [name for name in bot.extensions if name.startswith("cogs._")]  # helpers
     assert await bot.app.db.schema_version() >= 1
     bot.tree.sync.assert_awaited_once_with()
     names = {command.name for command in bot.tree.get_commands()}

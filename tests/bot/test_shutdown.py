@@ -27,7 +27,7 @@ from bot.__main__ import main
 from bot.app import App, Feature
 from bot.discord_bot import MSBot, run_bot
 from bot.settings import Settings
-from tests.cogs.test_moderation import RAW_GUILD_ID, REVIEW_ID, SCAM, Gateway
+from tests.discord_state import RAW_GUILD_ID, REVIEW_ID, SCAM, Gateway
 
 TOKEN = "MTIz.fake.token"
 

@@ -65,11 +65,3 @@ async def test_unexpected_error_is_logged_with_the_id_the_member_sees(
     assert error_id in caplog.text
     assert "KeyError" in caplog.text
     assert "secret detail" not in sent.text
-
-
-async def test_error_after_defer_uses_followup(app: App) -> None:
-    interaction = make_interaction(app)
-    await interaction.response.defer(ephemeral=True)
-    await handle_interaction_error(interaction, UserError("nope"))
-    assert interaction.sent[-1].kind == "followup"
-    assert interaction.sent[-1].ephemeral

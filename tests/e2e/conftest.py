@@ -5,6 +5,7 @@
 - ``world``: a new server for each test (new guild, owner, admin, moderator, member, channels),
   announced to the bot with GUILD_CREATE. Everything the bot stores is keyed by guild or member,
   so tests cannot see each other's data.
+- ``restart``: stop the bot and start a new one on the same database (later tests use it).
 - ``d``: a :class:`Driver` for that world: ``d.run``, ``d.post``, ``d.click``, ``d.select``,
   ``d.submit_modal``, ``d.menu``, ``d.autocomplete``, ``d.wait_for``, ``d.history``, ``d.dms``.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,8 +89,25 @@ async def world(local: LocalDiscord, running: RunningBot, clock: Clock) -> Async
     errors, refused = list(local.internal_errors), list(local.rejected)
     local.internal_errors.clear()
     local.rejected.clear()
+    local.faults.clear()
     assert not errors, errors
     assert not refused, f"Discord refused what the bot sent: {refused}"
+
+
+@pytest.fixture
+def restart(
+    local: LocalDiscord, running: RunningBot, clock: Clock, e2e_dir: Path
+) -> Callable[[], Awaitable[None]]:
+    """Stop the bot (if it still runs) and start a new one on the same database; later tests
+    use the new one."""
+
+    async def again() -> None:
+        if not running.task.done():
+            await running.stop()
+        started = await start_bot(local, App(e2e_settings(e2e_dir), clock=clock))
+        running.bot, running.task = started.bot, started.task
+
+    return again
 
 
 @pytest.fixture

@@ -14,5 +14,7 @@ def e2e_settings(folder: Path, database: str = "e2e.sqlite3") -> Settings:
         database_path=folder / database,
         articles_dir=ROOT / "data" / "articles",
         moderation_rules_dir=ROOT / "data" / "moderation",
+        # Tests run the reminder tick themselves, when the clock says reminders are due.
+        reminder_tick_seconds=3600,
         _env_file=None,
     )

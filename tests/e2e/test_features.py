@@ -48,7 +48,8 @@ async def test_share_rate_and_low_rating_feedback_reaches_the_editors(
     thanked = await d.submit_modal(low, ["The tips were too vague for me"])
     assert "passed to the editors" in thanked.reply.text() and thanked.reply.ephemeral
     [posted] = thanked.in_channel(world.channel("article-feedback"))
-    assert "The tips were too vague for me" in posted.text()
+    assert "The tips were too vague for me" in posted.text() and "2/5" in posted.text()
+    assert f"<@{world.user('member').id}>" in posted.text()  # the editors can ask them
 
     editors = await d.run("/article feedback", who="moderator")
     assert "The tips were too vague" in editors.reply.text()

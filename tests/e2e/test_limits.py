@@ -68,16 +68,23 @@ def _embed(**fields: object) -> dict:
 async def test_message_limits_answer_invalid_form_body(
     local: LocalDiscord, world: World, payload: dict, field: str
 ) -> None:
-    url = f"{local.api_base}/channels/{world.channel('general').id}/messages"
+    await assert_form_error(
+        local, f"/channels/{world.channel('general').id}/messages", payload, field
+    )
+
+
+async def assert_form_error(local: LocalDiscord, path: str, body: dict, field: str) -> None:
+    """POST ``body`` with the bot's token: Discord's 50035 naming ``field`` comes back."""
     headers = {"Authorization": f"Bot {local.token}"}
     async with (
         aiohttp.ClientSession() as session,
-        session.post(url, json=payload, headers=headers) as answer,
+        session.post(local.api_base + path, json=body, headers=headers) as answer,
     ):
-        body = await answer.json()
+        error = await answer.json()
     local.take_rejected()
-    assert answer.status == 400 and body["code"] == 50035 and body["message"] == "Invalid Form Body"
-    node = body["errors"]
+    assert answer.status == 400 and error["code"] == 50035
+    assert error["message"] == "Invalid Form Body"
+    node = error["errors"]
     for part in field.split("."):
         node = node[part]
     assert node["_errors"][0]["message"]
@@ -217,3 +224,105 @@ async def test_help_lists_every_command_the_bot_synced(d: Driver, local: LocalDi
     assert "What I can do" in answer.text()
     ordinary = await d.post("general", "member", "good morning everyone, rough night with spasms")
     assert [m.author.id for m in ordinary.messages] == [d.user("member").id]  # no answer
+
+
+def _keyword_rule(**changes: object) -> dict:
+    rule: dict = {
+        "name": "Links",
+        "event_type": 1,
+        "trigger_type": 1,
+        "trigger_metadata": {"keyword_filter": ["*scam.example*"], "regex_patterns": []},
+        "actions": [{"type": 1, "metadata": {"custom_message": "Blocked."}}],
+        "enabled": True,
+    }
+    for key, value in changes.items():
+        if key in ("keyword_filter", "regex_patterns"):
+            rule["trigger_metadata"][key] = value
+        else:
+            rule[key] = value
+    return rule
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (_keyword_rule(name="x" * 101), "name"),
+        (_keyword_rule(keyword_filter=["k" * 61]), "trigger_metadata.keyword_filter.0"),
+        (_keyword_rule(regex_patterns=["a"] * 11), "trigger_metadata.regex_patterns"),
+        (_keyword_rule(regex_patterns=["a" * 261]), "trigger_metadata.regex_patterns.0"),
+        (_keyword_rule(regex_patterns=["(unclosed"]), "trigger_metadata.regex_patterns.0"),
+        (
+            _keyword_rule(actions=[{"type": 1, "metadata": {"custom_message": "x" * 151}}]),
+            "actions.0.metadata.custom_message",
+        ),
+        (_keyword_rule(actions=[]), "actions"),
+        (_keyword_rule(event_type=9), "event_type"),
+    ],
+)
+async def test_automod_rule_limits_answer_invalid_form_body(
+    local: LocalDiscord, world: World, body: dict, field: str
+) -> None:
+    from bot.local_discord.permissions import bits
+    from bot.local_discord.world import BOT_ROLE
+
+    world.edit_role("bot", BOT_ROLE | bits("manage_guild"))
+    await assert_form_error(local, f"/guilds/{world.guild.id}/auto-moderation/rules", body, field)
+    assert not world.guild.automod_rules
+
+
+async def test_automod_rules_need_manage_server_and_a_free_slot(
+    local: LocalDiscord, running: RunningBot, world: World
+) -> None:
+    from bot.local_discord.permissions import bits
+    from bot.local_discord.world import BOT_ROLE
+
+    guild = running.bot.get_guild(world.guild.id)
+    trigger = discord.AutoModTrigger(keyword_filter=["*scam.example*"])
+    action = [discord.AutoModRuleAction(custom_message="Blocked.")]
+
+    async def create(n: int) -> discord.AutoModRule:
+        return await guild.create_automod_rule(
+            name=f"rule {n}",
+            event_type=discord.AutoModRuleEventType.message_send,
+            trigger=trigger,
+            actions=action,
+        )
+
+    error = await _refused(local, lambda: create(0))
+    assert isinstance(error, discord.Forbidden) and error.code == 50013
+    world.edit_role("bot", BOT_ROLE | bits("manage_guild"))
+    for n in range(6):  # Discord allows 6 keyword rules a server
+        await create(n)
+    error = await _refused(local, lambda: create(6))
+    assert error.code == 50035 and "trigger_type" in str(error)
+    rule = await guild.fetch_automod_rule(next(iter(world.guild.automod_rules)))
+    await rule.delete()
+    error = await _refused(local, lambda: guild.fetch_automod_rule(rule.id))
+    assert isinstance(error, discord.NotFound)
+
+
+async def test_command_permission_overrides_are_read_as_discord_answers_them(
+    local: LocalDiscord, running: RunningBot, world: World
+) -> None:
+    tree = running.bot.tree
+    world.add_role("Helpers")
+    world.allow_command("config", "helpers")
+    guild = discord.Object(world.guild.id)
+    [config] = [c for c in await tree.fetch_commands() if c.name == "config"]
+    permissions = await config.fetch_permissions(guild)
+    [entry] = permissions.permissions
+    assert entry.target.id == world.roles["helpers"].id and entry.permission
+    [modqueue] = [c for c in await tree.fetch_commands() if c.name == "modqueue"]
+    error = await _refused(local, lambda: modqueue.fetch_permissions(guild))
+    assert isinstance(error, discord.NotFound) and error.code == 10066
+
+
+async def test_a_route_this_discord_lacks_is_reported_as_a_gap(
+    local: LocalDiscord, world: World
+) -> None:
+    url = f"{local.api_base}/guilds/{world.guild.id}/webhooks"
+    headers = {"Authorization": f"Bot {local.token}"}
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as answer:
+        assert answer.status == 404
+    gaps, local.internal_errors[:] = list(local.internal_errors), []
+    assert gaps == [f"unknown route: GET /api/v10/guilds/{world.guild.id}/webhooks"]

@@ -102,5 +102,7 @@ async def test_readme_console_examples_work_verbatim(tmp_path: Path) -> None:
     assert "Sorry:" not in out and "did not respond" not in out, out
     assert "What I can do" in out
     assert "== Flagged message #1" in out and "Message deleted by @moderator" in out
+    assert 'phone number: "+2348012345678"' in out  # the card's Details
+    assert "Did you mean" in out and "mobility aids on weak days ==" in out
     assert "Thank you: your feedback was passed to the editors." in out
     assert "You're in!" in out and "Checked in for today" in out

@@ -28,7 +28,7 @@ from bot.moderation.feature import service_of as moderation_of
 from bot.privacy.logs import protect_logs, sanitise
 from bot.streaks.feature import streaks_of
 from cogs._errors import friendly_message
-from tests.cogs.test_moderation import RAW_GUILD_ID, REVIEW_ID, Gateway
+from tests.discord_state import RAW_GUILD_ID, REVIEW_ID, Gateway
 
 SCAM_TEXT = "Dr. Okoh cured me of multiple sclerosis, contact him on WhatsApp +234 813 555 1234"
 NOTE = "walked to the pharmacy, legs numb again"
