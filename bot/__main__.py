@@ -40,7 +40,7 @@ async def _backup(args: argparse.Namespace, settings: Settings) -> int:
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     async with App(settings) as app:
         version = await app.db.schema_version()
-    print(f"Database {settings.database_path} is at schema version {version}")
+    print(f"Database {app.db.describe()} is at schema version {version}")
     return 0
 
 

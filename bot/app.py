@@ -23,7 +23,7 @@ from bot.guild_config import GuildConfigService
 from bot.i18n import _
 from bot.privacy import PrivacyRegistry
 from bot.settings import Settings
-from bot.storage import Database
+from bot.storage import connect
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,8 @@ class App:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.db = Database(settings.database_path)
+        url = settings.database_url
+        self.db = connect(settings.database_path, url.get_secret_value() if url else None)
         self.config = GuildConfigService(self.db)
         self.privacy = PrivacyRegistry()
         #: Feature services by name, e.g. ``app.services["articles"]``.

@@ -7,6 +7,7 @@ import pytest
 
 from bot.storage import (
     Database,
+    SQLiteDatabase,
     DatabaseClosedError,
     DatabaseTooNewError,
     Migration,
@@ -16,7 +17,7 @@ from bot.storage import (
 
 @pytest.fixture
 async def db(tmp_path: Path):
-    database = Database(tmp_path / "test.sqlite3")
+    database = SQLiteDatabase(tmp_path / "test.sqlite3")
     await database.open()
     yield database
     await database.close()
@@ -39,7 +40,7 @@ async def test_migrate_from_empty_records_every_version(db: Database) -> None:
 @pytest.mark.parametrize("start", range(1, len(load_migrations())))
 async def test_migrate_from_every_earlier_version(tmp_path: Path, start: int) -> None:
     path = tmp_path / f"from-{start}.sqlite3"
-    old = Database(path)
+    old = SQLiteDatabase(path)
     await old.open()
     await old.migrate(target=start)
     assert await old.schema_version() == start
@@ -48,7 +49,7 @@ async def test_migrate_from_every_earlier_version(tmp_path: Path, start: int) ->
     )
     await old.close()
 
-    new = Database(path)
+    new = SQLiteDatabase(path)
     await new.open()
     await new.migrate()
     assert await new.schema_version() == load_migrations()[-1].version
@@ -125,12 +126,12 @@ async def test_write_error_rolls_back(db: Database) -> None:
 
 async def test_restart_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "restart.sqlite3"
-    first = Database(path)
+    first = SQLiteDatabase(path)
     await first.open()
     await first.migrate()
     await first.execute_write("INSERT INTO bot_meta (key, value) VALUES ('k', 'v')")
     await first.close()
-    second = Database(path)
+    second = SQLiteDatabase(path)
     await second.open()
     await second.migrate()
     assert await second.fetchval("SELECT value FROM bot_meta WHERE key='k'") == "v"
@@ -141,7 +142,7 @@ async def test_backup_is_a_consistent_copy(db: Database, tmp_path: Path) -> None
     await db.migrate()
     await db.execute_write("INSERT INTO bot_meta (key, value) VALUES ('before', 'backup')")
     target = await db.backup(tmp_path / "copies" / "backup.sqlite3")
-    copy = Database(target)
+    copy = SQLiteDatabase(target)
     await copy.open()
     assert await copy.fetchval("SELECT value FROM bot_meta WHERE key='before'") == "backup"
     assert await copy.schema_version() == await db.schema_version()
@@ -233,7 +234,7 @@ async def test_writers_cancelled_at_random_moments_never_break_later_writes(
 
 async def test_close_lets_the_write_in_progress_finish(tmp_path: Path) -> None:
     path = tmp_path / "drain.sqlite3"
-    db = Database(path)
+    db = SQLiteDatabase(path)
     await db.open()
     await db.migrate([Migration(1, "t", "CREATE TABLE t (x INTEGER)")])
     started = asyncio.Event()
@@ -253,7 +254,7 @@ async def test_close_lets_the_write_in_progress_finish(tmp_path: Path) -> None:
         await db.execute_write("INSERT INTO t VALUES (2)")
     with pytest.raises(DatabaseClosedError):
         await db.fetchall("SELECT 1")
-    again = Database(path)
+    again = SQLiteDatabase(path)
     await again.open()
     assert await again.fetchval("SELECT COUNT(*) FROM t") == 1
     await again.close()

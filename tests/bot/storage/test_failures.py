@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Database, DatabaseUnavailableError
+from bot.storage import DatabaseUnavailableError, SQLiteDatabase
 from bot.storage.failures import explain
 from tests.bot.test_cli import run_cli
 
@@ -132,7 +132,7 @@ async def test_failed_open_leaves_no_connection_behind(tmp_path: Path, damage) -
     before = set(_sqlite_threads())
     path = tmp_path / "bad.sqlite3"
     damage(path)
-    database = Database(path)
+    database = SQLiteDatabase(path)
     with pytest.raises(DatabaseUnavailableError, match="is unreadable"):
         await database.open()
     assert not database.is_open
