@@ -108,7 +108,7 @@ def explain_postgresql(where: str, exc: BaseException) -> DatabaseUnavailableErr
         )
     if code.startswith("08"):
         return DatabaseUnavailableError(
-            f"the connection to {server} was refused or broken ({code}): check that the server is "
+            f"the connection to {server} was refused or cut ({code}): check that the server is "
             f"running and reachable, then start again; or {url_fix}."
         )
     if code.startswith("28"):
