@@ -288,9 +288,7 @@ class Database(ABC):
                 "backup made by this version."
             )
         pending = [
-            m
-            for m in migrations
-            if m.version > current and (target is None or m.version <= target)
+            m for m in migrations if m.version > current and (target is None or m.version <= target)
         ]
         async with self._write_lock:
             self._require_open()

@@ -42,7 +42,7 @@ CHANGES_CHANNEL = "msbot_changes"
 #: Key of the session lock that keeps two processes from migrating at the same time.
 MIGRATION_LOCK = 0x4D53_424F_5400  # "MSBOT"
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?")
-_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
+_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW|EXPLAIN)\b|\bRETURNING\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -276,7 +276,9 @@ class PostgreSQLDatabase(Database):
                     " applied_at TEXT NOT NULL DEFAULT "
                     "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')))"
                 )
-                current = await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                current = await conn.fetchval(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+                )
                 for migration in pending:
                     if migration.version <= current:
                         continue

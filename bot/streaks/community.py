@@ -116,7 +116,7 @@ class CommunityService:
             "SELECT d.user_id, m.public, COUNT(*) AS days, SUM(d.minutes) AS minutes "
             "FROM streak_days d JOIN streak_members m ON m.user_id = d.user_id "
             "WHERE m.guild_id = ? AND d.day BETWEEN ? AND ? AND d.checkins > 0 "
-            "GROUP BY d.user_id",
+            "GROUP BY d.user_id, m.public",
             (guild_id, monday.isoformat(), sunday.isoformat()),
         )
         return WeekTotals(

@@ -154,8 +154,8 @@ async def add_checkin(
     # A check-in on a declared rest day gives the rest day back (rest_reason cleared).
     await conn.execute(
         "INSERT INTO streak_days (user_id, day, checkins, minutes) VALUES (?, ?, 1, ?) "
-        "ON CONFLICT (user_id, day) DO UPDATE SET checkins = checkins + 1, "
-        "minutes = minutes + excluded.minutes, rest_reason = NULL",
+        "ON CONFLICT (user_id, day) DO UPDATE SET checkins = streak_days.checkins + 1, "
+        "minutes = streak_days.minutes + excluded.minutes, rest_reason = NULL",
         (user_id, day.isoformat(), minutes or 0),
     )
 
@@ -180,9 +180,7 @@ async def update_member(conn: Connection, user_id: int, **values: Any) -> None:
     )
 
 
-async def add_pause(
-    conn: Connection, user_id: int, start: date, end: date, reason: str
-) -> None:
+async def add_pause(conn: Connection, user_id: int, start: date, end: date, reason: str) -> None:
     await conn.execute(
         "INSERT INTO streak_pauses (user_id, start_day, end_day, reason) VALUES (?, ?, ?, ?)",
         (user_id, start.isoformat(), end.isoformat(), reason),
@@ -302,9 +300,7 @@ async def count_due(conn: Source, now_epoch: int) -> int:
     return int(row[0])
 
 
-async def advance_reminders(
-    conn: Connection, advances: list[tuple[int | None, int, int]]
-) -> None:
+async def advance_reminders(conn: Connection, advances: list[tuple[int | None, int, int]]) -> None:
     """(next epoch, user id, due epoch) rows: compare-and-set on the due time, so a row that
     changed meanwhile (new reminder time) is left alone."""
     await conn.executemany(

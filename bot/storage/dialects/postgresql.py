@@ -57,11 +57,18 @@ class TSVectorSearch:
         )
 
     def hits(self, match: str, ids: Sequence[int]) -> Statement:
+        # As FTS5's snippet(): the fragment of the column with the most matches (summary,
+        # body, then tags on a tie; a title is shown anyway).
         marks = ", ".join("?" * len(ids))
+        fragments = ", ".join(
+            f"({n}, ts_headline('msbot', a.{column}, q, '{_HEADLINE}'))"
+            for n, column in enumerate(("summary", "body", "tags"))
+        )
         return (
             "SELECT a.id, a.slug, a.title, a.summary, "
-            "ts_headline('msbot', a.summary || E'\\n' || a.body, q, "
-            f"'{_HEADLINE}') AS snip FROM articles a, {_QUERY} AS q WHERE a.id IN ({marks})",
+            f"(SELECT h FROM (VALUES {fragments}) AS f (n, h) "
+            "ORDER BY LENGTH(h) - LENGTH(REPLACE(h, '[[', '')) DESC, n LIMIT 1) AS snip "
+            f"FROM articles a, {_QUERY} AS q WHERE a.id IN ({marks})",
             (match, *ids),
         )
 
