@@ -30,8 +30,10 @@ def open_same(engine: str, tmp_path: Path) -> Iterator[Opener]:
         path = tmp_path / "test.sqlite3"
         yield lambda: SQLiteDatabase(path)
     else:
-        for url in fresh_database(migrated=False):
-            yield lambda: PostgreSQLDatabase(url)
+        databases = fresh_database(migrated=False)
+        url = next(databases)
+        yield lambda: PostgreSQLDatabase(url)
+        databases.close()  # drops the database
 
 
 def statement_error(engine: str) -> type[Exception]:
