@@ -24,6 +24,7 @@ from bot.i18n import _
 from bot.privacy import PrivacyRegistry
 from bot.settings import Settings
 from bot.storage import connect
+from bot.storage.leases import Leases
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ class App:
         url = settings.database_url
         self.db = connect(settings.database_path, url.get_secret_value() if url else None)
         self.config = GuildConfigService(self.db)
+        #: Jobs done by one bot process at a time when several share the database.
+        self.leases = Leases(self.db)
         self.privacy = PrivacyRegistry()
         #: Feature services by name, e.g. ``app.services["articles"]``.
         self.services: dict[str, Any] = {}

@@ -191,14 +191,20 @@ class SQLiteDatabase(Database):
             " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
         )
         for migration in pending:
+            # The version row first: a second process migrating the same file at the same time
+            # fails on its primary key before running the migration, and finds it applied.
             script = (
                 "BEGIN IMMEDIATE;\n"
-                f"{migration.sql}\n;\n"
                 "INSERT INTO schema_version (version, name) VALUES "
-                f"({migration.version}, '{migration.name}');\nCOMMIT;"
+                f"({migration.version}, '{migration.name}');\n"
+                f"{migration.sql}\n;\nCOMMIT;"
             )
             try:
                 await conn.executescript(script)
+            except sqlite3.IntegrityError:
+                await SQLiteConnection(conn).rollback()
+                if await self.schema_version() < migration.version:
+                    raise
             except BaseException:
                 await SQLiteConnection(conn).rollback()
                 raise

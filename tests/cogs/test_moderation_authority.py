@@ -344,7 +344,7 @@ async def test_posted_cards_are_redacted_and_the_job_survives_failures(world: Wo
     assert await service.purge_expired() == 1
     bot = MagicMock()
     bot.app = world.app
-    bot.get_channel = MagicMock(return_value=world.review)
+    bot.get_partial_messageable = MagicMock(return_value=world.review)
     redactor = CardRedactor(bot)
     world.partial.edit = AsyncMock(side_effect=discord.HTTPException(MagicMock(status=500), "x"))
     assert await redactor.redact_pending() == 0
