@@ -45,12 +45,16 @@ async def main(path: str, url: str, now: str, go: str, out: str) -> None:
     async with App(settings, clock=lambda: moment) as app:
         dms = RecordingDms()
         sender = ReminderSender(streaks_of(app).reminders, dms, RateLimiter(1e6, burst=1000))
-        Path(f"{out}.ready").touch()
-        deadline = time.monotonic() + 60
-        while not Path(go).exists() and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        await asyncio.to_thread(wait_for_the_other, out, go)
         await sender.drain()
-    Path(out).write_text(json.dumps(dms.sent))
+    await asyncio.to_thread(Path(out).write_text, json.dumps(dms.sent))
+
+
+def wait_for_the_other(out: str, go: str) -> None:
+    Path(f"{out}.ready").touch()
+    deadline = time.monotonic() + 60
+    while not Path(go).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,10 +35,8 @@ async def _seed(settings: Settings) -> None:
         )
 
 
-async def test_two_processes_send_each_of_10000_reminders_exactly_once(
-    settings: Settings, tmp_path: Path, engine: str
-) -> None:
-    await _seed(settings)
+def _run_two_workers(settings: Settings, tmp_path: Path) -> list[list[int]]:
+    """Start both processes, let them claim together, and return what each sent."""
     url = settings.database_url.get_secret_value() if settings.database_url else "-"
     go = tmp_path / "go"
     outputs = [tmp_path / f"sent-{n}.json" for n in (1, 2)]
@@ -64,10 +63,17 @@ async def test_two_processes_send_each_of_10000_reminders_exactly_once(
     for _ in range(6000):  # both started (imports, migrations checked): claim together
         if all(path.exists() for path in ready) or any(w.poll() is not None for w in workers):
             break
-        await asyncio.sleep(0.01)
+        time.sleep(0.01)
     go.touch()
     assert [worker.wait(timeout=600) for worker in workers] == [0, 0]
-    sent = [json.loads(out.read_text()) for out in outputs]
+    return [json.loads(out.read_text()) for out in outputs]
+
+
+async def test_two_processes_send_each_of_10000_reminders_exactly_once(
+    settings: Settings, tmp_path: Path, engine: str
+) -> None:
+    await _seed(settings)
+    sent = await asyncio.to_thread(_run_two_workers, settings, tmp_path)
     together = sent[0] + sent[1]
     assert len(together) == REMINDERS, "a reminder was sent twice, or not at all"
     assert sorted(together) == list(range(1, REMINDERS + 1))
