@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.errors import UserError
-from bot.storage.database import Connection, Database, Migration, Row
+from bot.storage.database import Connection, Database, Migration, Row, run_to_the_end
 from bot.storage.dialects.sqlite import SQLITE
 from bot.storage.failures import DatabaseClosedError, DatabaseUnavailableError, explain
 from bot.text import clean_text
@@ -59,6 +60,24 @@ class SQLiteConnection(Connection):
         # or COMMIT completed: nothing left to undo.
         with contextlib.suppress(sqlite3.OperationalError, ValueError):
             await self.raw.execute("ROLLBACK")
+
+
+class Snapshot:
+    """Reads inside :meth:`SQLiteDatabase.snapshot`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        async with self._conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        """The rows of ``sql``, ``size`` at a time (never the whole table in memory)."""
+        async with self._conn.execute(sql) as cursor:
+            while rows := list(await cursor.fetchmany(size)):
+                yield rows
 
 
 class SQLiteDatabase(Database):
@@ -219,6 +238,17 @@ class SQLiteDatabase(Database):
             columns = await self.fetchall(f"PRAGMA table_info('{table}')")
             found[table] = [column["name"] for column in columns]
         return found
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """Reads that all see the file as it was at one moment (one read transaction; writers
+        go on meanwhile, WAL mode). For copying the whole database elsewhere."""
+        conn = self._require(self._reader)
+        await conn.execute("BEGIN")
+        try:
+            yield Snapshot(conn)
+        finally:
+            await run_to_the_end(SQLiteConnection(conn).rollback())
 
     # -- maintenance -----------------------------------------------------------------------
     async def backup(self, destination: Path | str) -> Path:
