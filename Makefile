@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run console test lint format bench catalogs clean
+.PHONY: install run console test test-pg lint format bench catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -32,6 +32,11 @@ format: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The same, with the PostgreSQL runs too: a throwaway cluster on loopback for the duration
+# (needs PostgreSQL installed: apt-get install postgresql). Or set MSBOT_TEST_POSTGRESQL_URL.
+test-pg: install
+	$(BIN)/python -m tools.pgcluster run -- $(MAKE) test
 
 bench: install
 	$(BIN)/python -m bench

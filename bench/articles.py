@@ -17,12 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench._engines import SideBySide, add_engine_argument, chosen, servers, settings_for
 from bot.app import App
 from bot.articles import ArticleService
 from bot.articles.models import ArticleInput
 from bot.articles.render import article_page
 from bot.errors import UserError
-from bot.settings import DATA_DIR, Settings
+from bot.settings import DATA_DIR
 
 SEED = 20261123
 
@@ -49,12 +50,13 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def _report(name: str, seconds: list[float]) -> None:
+def _report(name: str, seconds: list[float], table: SideBySide | None = None) -> None:
     ms = [s * 1000 for s in seconds]
-    print(
-        f"{name}: n={len(ms)} p50={statistics.median(ms):.2f} ms "
-        f"p99={_percentile(ms, 99):.2f} ms max={max(ms):.2f} ms"
-    )
+    p50, p99 = statistics.median(ms), _percentile(ms, 99)
+    print(f"{name}: n={len(ms)} p50={p50:.2f} ms p99={p99:.2f} ms max={max(ms):.2f} ms")
+    if table is not None:
+        table.record(f"{name} p50", p50)
+        table.record(f"{name} p99", p99)
 
 
 @dataclass(frozen=True)
@@ -127,15 +129,20 @@ async def time_searches(service: ArticleService, queries: list[str]) -> list[flo
     return timings
 
 
-async def run(n_articles: int, n_ratings: int, raters: int) -> None:
+async def run(
+    n_articles: int,
+    n_ratings: int,
+    raters: int,
+    engine: str = "sqlite",
+    server: str | None = None,
+    table: SideBySide | None = None,
+) -> None:
     rng = random.Random(SEED)
     library = make_library(rng, n_articles)
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "articles"
         empty.mkdir()
-        settings = Settings(  # type: ignore[call-arg]
-            database_path=Path(tmp) / "bench.sqlite3", articles_dir=empty, _env_file=None
-        )
+        settings = await settings_for(engine, server, Path(tmp), articles_dir=empty)
         async with App(settings) as app:
             service: ArticleService = app.services["articles"]
             started = time.perf_counter()
@@ -144,6 +151,8 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
             print(
                 f"import: {n_articles} articles in {elapsed:.1f} s ({n_articles / elapsed:.0f}/s)"
             )
+            if table is not None:
+                table.record("import (articles a second)", n_articles / elapsed, "/s")
 
             # Bulk ratings straight into the table (the stats triggers still run).
             started = time.perf_counter()
@@ -173,7 +182,7 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
                 ("search (one misspelt word)", typos),
                 ("search (broad: words in most articles)", broad),
             ):
-                _report(name, await time_searches(service, batch))
+                _report(name, await time_searches(service, batch), table)
 
             timings = []
             for _ in range(500):
@@ -182,7 +191,7 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
                 article = await service.resolve(slug)
                 article_page(article, 1)
                 timings.append(time.perf_counter() - t)
-            _report("show (resolve + render page 1)", timings)
+            _report("show (resolve + render page 1)", timings, table)
 
             # 500 members rate one article at the same moment, then everyone re-rates.
             target = 1
@@ -196,6 +205,8 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
                 f"ratings: {2 * raters} writes from {raters} concurrent raters in "
                 f"{elapsed:.2f} s ({2 * raters / elapsed:.0f} writes/s)"
             )
+            if table is not None:
+                table.record("ratings (writes a second)", 2 * raters / elapsed, "/s")
             after = await service.ratings.stats(target)
             truth = await app.db.fetchone(
                 "SELECT COUNT(*) AS c, SUM(stars) AS t FROM article_ratings WHERE article_id = ?",
@@ -217,9 +228,10 @@ async def run(n_articles: int, n_ratings: int, raters: int) -> None:
             )
             t = time.perf_counter()
             await service.top()
-            print(
-                f"top (Bayesian, {n_articles} articles): {(time.perf_counter() - t) * 1000:.1f} ms"
-            )
+            top_ms = (time.perf_counter() - t) * 1000
+            print(f"top (Bayesian, {n_articles} articles): {top_ms:.1f} ms")
+            if table is not None:
+                table.record("top (Bayesian)", top_ms)
 
 
 def main(argv: list[str]) -> None:
@@ -227,11 +239,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--ratings", type=int, default=100_000)
     parser.add_argument("--raters", type=int, default=500)
+    add_engine_argument(parser)
     args = parser.parse_args(argv)
     print(
         f"size: {args.articles} articles, {args.ratings} ratings, {args.raters} concurrent raters"
     )
-    asyncio.run(run(args.articles, args.ratings, args.raters))
+    table = SideBySide()
+    engines = chosen(args.engines)
+    with servers(engines) as found:
+        for engine, server in found.items():
+            print(f"-- {engine}", flush=True)
+            table.engine = engine
+            asyncio.run(run(args.articles, args.ratings, args.raters, engine, server, table))
+    table.print(list(found))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bench._engines import SideBySide, add_engine_argument, chosen, servers, settings_for
 from bot.app import App
-from bot.settings import Settings
 from bot.streaks import rules
 from bot.streaks.chart import render_png
 from bot.streaks.feature import streaks_of
@@ -67,11 +67,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(name: str, seconds: list[float], aim_ms: float | None = None) -> None:
+def report(
+    name: str, seconds: list[float], aim_ms: float | None = None, table: SideBySide | None = None
+) -> None:
     ms = [s * 1000 for s in seconds]
     p50, p99 = statistics.median(ms), percentile(ms, 0.99)
     aim = f"  (aim p99 < {aim_ms:g} ms: {'met' if p99 < aim_ms else 'NOT met'})" if aim_ms else ""
     print(f"{name:<34} n={len(ms):<5} p50={p50:7.2f} ms  p99={p99:7.2f} ms{aim}")
+    if table is not None:
+        table.record(f"{name} p50", p50)
+        table.record(f"{name} p99", p99)
 
 
 def member_rows(count: int, rng: random.Random) -> Iterator[tuple[object, ...]]:
@@ -153,9 +158,18 @@ async def _flush(
     )
 
 
-async def run(members: int, days: int, samples: int, png_samples: int, ticks: int) -> None:
+async def run(
+    members: int,
+    days: int,
+    samples: int,
+    png_samples: int,
+    ticks: int,
+    engine: str = "sqlite",
+    server: str | None = None,
+    table: SideBySide | None = None,
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-streaks-") as tmp:
-        settings = Settings(database_path=Path(tmp) / "bench.sqlite3", _env_file=None)  # type: ignore[call-arg]
+        settings = await settings_for(engine, server, Path(tmp))
         clock = Clock(START)
         async with App(settings, clock=clock) as app:
             s = streaks_of(app)
@@ -200,11 +214,11 @@ async def run(members: int, days: int, samples: int, png_samples: int, ticks: in
                 tick_times.append(time.perf_counter() - t0)
 
         print(f"size: {members:,} members x {days} days")
-        report("/checkin (core)", checkin_times, 10)
-        report("/streak status (core, no PNG)", status_times, 10)
+        report("/checkin (core)", checkin_times, 10, table)
+        report("/streak status (core, no PNG)", status_times, 10, table)
         report("/streak status PNG render", png_times)
-        report("due-reminder query per tick", query_times, 50)
-        report("claim tick (query + advance)", tick_times)
+        report("due-reminder query per tick", query_times, 50, table)
+        report("claim tick (query + advance)", tick_times, None, table)
         print(
             f"due reminders per 60 s tick from {BUSY_HOUR:%H:%M} UTC: "
             f"median {statistics.median(due_counts):.0f}, max {max(due_counts)}"
@@ -221,9 +235,27 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--png-samples", type=int, default=30)
     parser.add_argument("--ticks", type=int, default=120, help="60-second ticks")
+    add_engine_argument(parser)
     args = parser.parse_args(argv)
     members = FULL_MEMBERS if args.full else args.members
-    asyncio.run(run(members, args.days, args.samples, args.png_samples, args.ticks))
+    table = SideBySide()
+    with servers(chosen(args.engines)) as found:
+        for engine, server in found.items():
+            print(f"-- {engine}", flush=True)
+            table.engine = engine
+            asyncio.run(
+                run(
+                    members,
+                    args.days,
+                    args.samples,
+                    args.png_samples,
+                    args.ticks,
+                    engine,
+                    server,
+                    table,
+                )
+            )
+    table.print(list(found))
 
 
 if __name__ == "__main__":

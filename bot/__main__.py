@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -40,7 +41,47 @@ async def _backup(args: argparse.Namespace, settings: Settings) -> int:
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     async with App(settings) as app:
         version = await app.db.schema_version()
-    print(f"Database {settings.database_path} is at schema version {version}")
+    print(f"Database {app.db.describe()} is at schema version {version}")
+    return 0
+
+
+async def _migrate_data(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.storage.postgresql import PostgreSQLDatabase
+    from bot.storage.sqlite import SQLiteDatabase
+    from bot.storage.transfer import transfer
+
+    if not args.to.startswith(("postgresql://", "postgres://")):
+        raise UserError("--to takes a PostgreSQL URL: postgresql://USER:PASSWORD@HOST/DATABASE")
+    if not settings.database_path.is_file():
+        raise UserError(f"There is no SQLite database at {settings.database_path} to copy.")
+    source, target = SQLiteDatabase(settings.database_path), PostgreSQLDatabase(args.to)
+    try:
+        for database in (source, target):
+            await database.open()
+            await database.migrate()
+        print(f"Copying {source.describe()} to {target.describe()}")
+        with contextlib.ExitStack() as stack:
+            report = await transfer(
+                source,
+                target,
+                lambda total: stack.enter_context(tqdm(total=total, unit="row", desc="Copying")),
+            )
+    finally:
+        await target.close()
+        await source.close()
+    for table, (before, after) in report.counts.items():
+        print(
+            f"  {table:<32} {before:>10,} -> {after:>10,}{'' if before == after else '  DIFFERS'}"
+        )
+    if report.mismatched:
+        print(f"Row counts differ in {', '.join(report.mismatched)}: do not switch over yet.")
+        return 1
+    print(
+        f"All {report.rows:,} rows copied and counted. Point the bot at it with "
+        "MSBOT_DATABASE_URL (see .env.example) and start it; keep the SQLite file as a backup."
+    )
     return 0
 
 
@@ -63,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations and print the version").set_defaults(
         handler=_migrate
     )
+    copy = sub.add_parser(
+        "migrate-data",
+        help="copy everything from the SQLite file into an empty PostgreSQL database",
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/db")
+    copy.set_defaults(handler=_migrate_data)
     for feature in discover_features():
         if feature.add_cli is not None:
             feature.add_cli(sub)

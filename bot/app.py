@@ -23,7 +23,8 @@ from bot.guild_config import GuildConfigService
 from bot.i18n import _
 from bot.privacy import PrivacyRegistry
 from bot.settings import Settings
-from bot.storage import Database
+from bot.storage import connect
+from bot.storage.leases import Leases
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,11 @@ class App:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.db = Database(settings.database_path)
+        url = settings.database_url
+        self.db = connect(settings.database_path, url.get_secret_value() if url else None)
         self.config = GuildConfigService(self.db)
+        #: Jobs done by one bot process at a time when several share the database.
+        self.leases = Leases(self.db)
         self.privacy = PrivacyRegistry()
         #: Feature services by name, e.g. ``app.services["articles"]``.
         self.services: dict[str, Any] = {}

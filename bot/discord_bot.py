@@ -27,7 +27,8 @@ import cogs
 from bot.app import App
 from bot.errors import ConfigurationError
 from bot.ratelimit import RateBudget
-from bot.settings import CONSOLE_HINT
+from bot.settings import CONSOLE_HINT, Settings
+from bot.storage.leases import COMMAND_SYNC
 from bot.text import clean_text
 from cogs._language import CommandTranslator, LanguageTree
 
@@ -44,6 +45,8 @@ REQUESTS_PER_SECOND = 40
 REQUEST_BURST = 4  # so at most 44 in any one second
 #: Kept free for members' commands whatever background senders (reminders) take.
 COMMANDS_HEADROOM = 8
+#: Command sync: how long one process may hold the sync (others wait for it, then see the hash).
+COMMAND_SYNC_LEASE_SECONDS = 120
 
 
 def build_intents() -> discord.Intents:
@@ -188,7 +191,22 @@ class MSBot(commands.AutoShardedBot):
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     async def sync_commands(self) -> str:
-        """Sync to the dev guild always (instant), globally only when the commands changed."""
+        """Sync to the dev guild always (instant), globally only when the commands changed.
+
+        Several bot processes (shards) starting together sync one after the other under the
+        command-sync lease: the first syncs and stores the payload hash, the others find it
+        unchanged, so Discord is asked once."""
+        leases = self.app.leases
+        for _ in range(COMMAND_SYNC_LEASE_SECONDS + 1):  # a stopped holder's lease expires
+            if await leases.hold(COMMAND_SYNC, COMMAND_SYNC_LEASE_SECONDS):
+                break
+            await asyncio.sleep(1)
+        try:
+            return await self._sync_commands()
+        finally:
+            await leases.release(COMMAND_SYNC)
+
+    async def _sync_commands(self) -> str:
         dev_guild_id = self.app.settings.dev_guild_id
         if dev_guild_id is not None:
             guild = discord.Object(id=dev_guild_id)
@@ -269,6 +287,21 @@ class MSBot(commands.AutoShardedBot):
                 log.info("Database closed cleanly")
 
 
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """AutoShardedBot's shard options from ``MSBOT_SHARD_COUNT`` and ``MSBOT_SHARD_IDS``.
+
+    Nothing set: discord.py asks Discord how many shards and runs them all here. With several
+    processes, each sets the same count and its own ids (for example 0-1 and 2-3): Discord sends
+    a server's events to one shard only, so each server is handled by exactly one process.
+    """
+    options: dict[str, Any] = {}
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+        if settings.shards is not None:
+            options["shard_ids"] = settings.shards
+    return options
+
+
 def _handler_tasks() -> set[asyncio.Task[object]]:
     current = asyncio.current_task()
     return {
@@ -287,7 +320,7 @@ async def run_bot(app: App, token: str) -> None:
     before Discord is contacted. SIGINT/SIGTERM during start-up cancels it (everything opened
     is closed again); afterwards they shut down gracefully. Either way this returns normally.
     """
-    bot = MSBot(app)
+    bot = MSBot(app, **shard_options(app.settings))
     loop = asyncio.get_running_loop()
     main = asyncio.current_task()
     installed = []

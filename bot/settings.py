@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
@@ -37,6 +37,22 @@ class Settings(BaseSettings):
     )
     database_path: Path = Field(
         default=DATA_DIR / "msbot.sqlite3", description="SQLite database file."
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL instead of the SQLite file: postgresql://user:password@host/db "
+        "(secret: it may hold a password).",
+    )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=10000,
+        description="Gateway shards of the whole bot, when several processes share them; "
+        "unset = Discord's recommendation, all in this process.",
+    )
+    shard_ids: str | None = Field(
+        default=None,
+        description="Shards this process runs, like 0-3 or 0,2,4-5 (needs MSBOT_SHARD_COUNT).",
     )
     dev_guild_id: int | None = Field(
         default=None,
@@ -74,6 +90,42 @@ class Settings(BaseSettings):
         default=30, ge=1, le=365, description="Days flagged message text is kept."
     )
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_only(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not value.startswith(("postgresql://", "postgres://")):
+                # Never echo the value: it may hold a password.
+                raise ValueError(
+                    "it must start with postgresql:// (for a SQLite file, set "
+                    f"{ENV_PREFIX}DATABASE_PATH instead)"
+                )
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _valid_shard_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        count = info.data.get("shard_count")
+        if count is None:
+            raise ValueError(f"set {ENV_PREFIX}SHARD_COUNT too (the shards of the whole bot)")
+        ids = parse_shard_ids(value)
+        too_high = [shard for shard in ids if shard >= count]
+        if too_high:
+            raise ValueError(
+                f"shard {too_high[0]} does not exist: with {ENV_PREFIX}SHARD_COUNT={count} the "
+                f"shards are 0 to {count - 1}"
+            )
+        return ",".join(str(shard) for shard in ids)
+
+    @property
+    def shards(self) -> list[int] | None:
+        """The shard ids this process runs (None: all of them, as discord.py decides)."""
+        return parse_shard_ids(self.shard_ids) if self.shard_ids else None
+
     @field_validator("token", mode="before")
     @classmethod
     def _blank_token_is_missing(cls, value: object) -> object:
@@ -98,6 +150,21 @@ class Settings(BaseSettings):
                 "Developer Portal and paste it on one line in .env."
             )
         return token
+
+
+def parse_shard_ids(text: str) -> list[int]:
+    """``0-3`` or ``0,2,4-5`` -> sorted shard ids; ValueError says what is wrong."""
+    ids: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        last = last if dash else first
+        if not all(n.isdecimal() and n.isascii() and len(n) <= 5 for n in (first, last)):
+            raise ValueError(f"write shard ids like 0-3 or 0,2,4-5, not {part[:20]!r}")
+        start, end = int(first), int(last)
+        if end < start:
+            raise ValueError(f"the range {part} runs backwards: write {end}-{start}")
+        ids.update(range(start, end + 1))
+    return sorted(ids)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -78,6 +78,7 @@ class Moderation(commands.Cog):
             menu.default_permissions = discord.Permissions(manage_messages=True)
         self.context_menus = [self.report_menu, *self.teach_menus]  # listed by /help
         #: The AutoMod spec last synced per server (servers with the switch off: not listed).
+        #: Per process: a server lives on one shard, so only its process syncs it (no lease).
         self._automod_synced: dict[int, object] = {}
 
     async def cog_load(self) -> None:
@@ -216,7 +217,8 @@ class Moderation(commands.Cog):
 
     @tasks.loop(minutes=10)
     async def automod_loop(self) -> None:
-        """Picks up the switch and new "always flag" domains without a restart."""
+        """Picks up the switch and new "always flag" domains without a restart. Each process
+        syncs the servers on its own shards (``bot.guilds``): every server once, in one place."""
         for guild in list(self.bot.guilds):
             try:
                 await self.sync_automod(guild)

@@ -192,6 +192,9 @@ class StreakCog(commands.GroupCog, group_name="streak", group_description="Exerc
         await self.bot.wait_until_ready()
 
     async def post_weekly_summaries(self) -> None:
+        """Each bot process posts for the servers on its own shards (a server lives on one
+        shard); the claim in the database is a compare-and-set, so even two processes that
+        both see a server (a shard moving between them) post its summary once."""
         app = self.bot.app  # type: ignore[attr-defined]
         for guild in self.bot.guilds:
             channel_id = await app.config.get(guild.id, "checkin_channel")

@@ -7,6 +7,9 @@ import pytest
 
 from bot.app import App
 from bot.settings import Settings
+from tests.engines import database_url_for, drop_template
+
+__all__ = ["database_url_for"]
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +24,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_path=tmp_path / "bot.sqlite3", _env_file=None)  # type: ignore[call-arg]
+def engine() -> str:
+    """The storage engine: SQLite, except where a conftest runs tests on both (tests/engines.py)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url_for: str | None) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        database_path=tmp_path / "bot.sqlite3", database_url=database_url_for, _env_file=None
+    )
 
 
 @pytest.fixture
@@ -33,3 +44,7 @@ async def app(settings: Settings) -> AsyncIterator[App]:
         yield app
     finally:
         await app.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_template()

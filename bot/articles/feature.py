@@ -16,6 +16,7 @@ from bot.guild_config import ConfigKey, ConfigKind
 from bot.i18n import N_
 from bot.privacy import PrivacySection
 from bot.settings import Settings
+from bot.storage.leases import FEED_SYNC, lease_for
 
 log = logging.getLogger(__name__)
 NAME = "articles"
@@ -95,9 +96,14 @@ async def start(app: App) -> None:
 
 
 async def feed_sync_loop(service: ArticleService, source: str, interval: float) -> None:
-    """Re-import the feed forever; a failed run is logged and retried next time."""
+    """Re-import the feed forever; a failed run is logged and retried next time. With several
+    bot processes, the one holding the feed-sync lease imports (the others' catalogues follow
+    through ``Database.external_changes``)."""
     while True:
         try:
+            if not await service.app.leases.hold(FEED_SYNC, lease_for(interval)):
+                await asyncio.sleep(interval)
+                continue
             report = await import_feed(service, source)
             log.info("Feed %s synced. %s", source, report.summary())
         except Exception:

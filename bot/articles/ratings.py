@@ -80,6 +80,13 @@ def _no_feedback(feedback_id: int) -> str:
     ).format(number=str(feedback_id)[:20])
 
 
+def _in_guild(column: str, guild_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """``column`` is this server, or NULL for feedback sent from DMs (``IS ?`` is SQLite's)."""
+    if guild_id is None:
+        return f"{column} IS NULL", ()
+    return f"{column} = ?", (guild_id,)
+
+
 def clean_feedback(text: str | None) -> str | None:
     if text is None:
         return None
@@ -122,28 +129,26 @@ class RatingService:
             raise NotFoundError(_(_GONE))
         now = self.app.clock().isoformat()
         async with self.db.write() as conn:
-            async with conn.execute(
+            article = await conn.fetchone(
                 "SELECT title, removed_at FROM articles WHERE id = ?", (article_id,)
-            ) as cursor:
-                article = await cursor.fetchone()
+            )
             if article is None or article["removed_at"] is not None:
                 raise NotFoundError(_(_GONE))
-            async with conn.execute(
-                "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?",
+            previous_row = await conn.fetchone(
+                "SELECT stars FROM article_ratings WHERE article_id = ? AND user_id = ?"
+                + conn.dialect.for_update,
                 (article_id, user_id),
-            ) as cursor:
-                previous_row = await cursor.fetchone()
+            )
             await conn.execute(
                 "INSERT INTO article_ratings (article_id, user_id, stars, rated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (article_id, user_id) DO UPDATE SET "
                 "stars = excluded.stars, rated_at = excluded.rated_at",
                 (article_id, user_id, stars, now),
             )
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT count, total FROM article_rating_stats WHERE article_id = ?",
                 (article_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         assert row is not None  # the insert trigger guarantees a stats row
         return RatingOutcome(
             article_id,
@@ -164,29 +169,30 @@ class RatingService:
         article = await self.articles.get(article_id, include_removed=True)
         now = self.app.clock().isoformat()
         async with self.db.write() as conn:
-            cursor = await conn.execute(
+            feedback_id = await conn.insert(
                 "INSERT INTO article_feedback (article_id, guild_id, user_id, stars, text, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (article_id, guild_id, user_id, stars, cleaned, now),
             )
-            feedback_id = int(cursor.lastrowid or 0)
         return Feedback(
             feedback_id, article_id, article.title, guild_id, user_id, stars, cleaned, now
         )
 
     async def open_feedback(self, guild_id: int | None, limit: int = 25) -> list[Feedback]:
+        where, params = _in_guild("f.guild_id", guild_id)
         rows = await self.db.fetchall(
             "SELECT f.*, a.title FROM article_feedback f JOIN articles a ON a.id = f.article_id "
-            "WHERE f.guild_id IS ? AND f.resolved_at IS NULL ORDER BY f.id LIMIT ?",
-            (guild_id, limit),
+            f"WHERE {where} AND f.resolved_at IS NULL ORDER BY f.id LIMIT ?",
+            (*params, limit),
         )
         return [Feedback.from_row(r) for r in rows]
 
     async def count_open(self, guild_id: int | None) -> int:
+        where, params = _in_guild("guild_id", guild_id)
         return int(
             await self.db.fetchval(
-                "SELECT COUNT(*) FROM article_feedback WHERE guild_id IS ? AND resolved_at IS NULL",
-                (guild_id,),
+                f"SELECT COUNT(*) FROM article_feedback WHERE {where} AND resolved_at IS NULL",
+                params,
             )
         )
 
@@ -195,13 +201,13 @@ class RatingService:
     ) -> Feedback:
         if valid_id(feedback_id) is None:
             raise NotFoundError(_no_feedback(feedback_id))
+        where, params = _in_guild("f.guild_id", guild_id)
         async with self.db.write() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT f.*, a.title FROM article_feedback f JOIN articles a "
-                "ON a.id = f.article_id WHERE f.id = ? AND f.guild_id IS ?",
-                (feedback_id, guild_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+                f"ON a.id = f.article_id WHERE f.id = ? AND {where}{conn.dialect.for_update}",
+                (feedback_id, *params),
+            )
             if row is None:
                 raise NotFoundError(_no_feedback(feedback_id))
             if row["resolved_at"] is not None:

@@ -1,7 +1,8 @@
-"""Turning what a member typed into a safe FTS5 query, with typo correction.
+"""Turning what a member typed into plain search words, with typo correction.
 
-Members' text never reaches FTS5 syntax: every word is quoted, so `"`, `*`, `NEAR(`, `AND`,
-`-` or unbalanced quotes are plain words. Misspelt words are corrected against the articles'
+Members' text never reaches a query syntax: only plain words come out of here, and each engine's
+full-text dialect (``bot.storage.dialects``) quotes them, so `"`, `*`, `NEAR(`, `AND`, `-` or
+unbalanced quotes are plain words. Misspelt words are corrected against the articles'
 own (unstemmed) vocabulary before searching, because a stemmer can turn a typo into a real but
 wrong word ("weekness" stems to "week").
 """
@@ -72,12 +73,6 @@ class PreparedQuery:
     def too_general(self) -> bool:
         """Only stop words were typed ("the", "how to"): they match everything."""
         return bool(self.terms) and all(t in STOP_WORDS for t in self.terms)
-
-    def fts(self, *, any_word: bool = False, corrected: bool = True) -> str:
-        """A match expression of quoted terms (implicit AND, or OR); "" if nothing to search."""
-        terms = self.corrected if corrected else self.terms
-        quoted = [f'"{t}"' for t in terms]
-        return (" OR " if any_word else " ").join(quoted)
 
 
 def vocabulary_words(text: str) -> set[str]:

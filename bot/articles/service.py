@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import aiosqlite
 from rapidfuzz import fuzz, process
 
 from bot.articles.models import Article, ArticleInput, normalise_tag, split_tags
@@ -23,6 +22,7 @@ from bot.articles.search import (
 from bot.errors import NotFoundError, UserError
 from bot.i18n import N_, _, join_list, ngettext, number
 from bot.numbers import parse_id, valid_id
+from bot.storage import Connection
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -34,8 +34,6 @@ SEARCH_LIMIT = 5
 SUGGESTIONS = 3
 SUGGEST_CUTOFF = 60
 MAX_SUGGEST_QUERY = 200
-#: title, summary, body, tags: a title hit counts ten times a body hit.
-BM25_WEIGHTS = (10.0, 4.0, 1.0, 6.0)
 #: Matches are counted only up to this: above it a query is "broad" ("over 1,000 articles").
 BROAD_MATCHES = 1000
 #: A broad query looks at this many of its newest matching articles (see ``_broad_ids``).
@@ -269,17 +267,14 @@ class ArticleService:
         self._catalog = await asyncio.to_thread(_Catalog.build, rows)
         self._catalog_read_at = external
 
-    async def _live_entry(
-        self, conn: aiosqlite.Connection, where: str, key: object
-    ) -> _Entry | None:
+    async def _live_entry(self, conn: Connection, where: str, key: object) -> _Entry | None:
         """The catalogue entry of a live article before it changes (only once the catalogue
         exists: until then there is nothing to update)."""
         if self._catalog is None:
             return None
-        async with conn.execute(
+        row = await conn.fetchone(
             f"SELECT {_ENTRY_COLUMNS} FROM articles WHERE {where} AND removed_at IS NULL", (key,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else _Entry.from_row(row)
 
     # -- writes (imports) -----------------------------------------------------------------
@@ -304,20 +299,19 @@ class ArticleService:
         # The catalogue lock keeps changes in commit order and out of the first build.
         async with self._catalog_lock:
             async with self.db.write() as conn:
-                async with conn.execute(
-                    "SELECT id, content_hash, removed_at, origin FROM articles WHERE slug = ?",
+                existing = await conn.fetchone(
+                    "SELECT id, content_hash, removed_at, origin FROM articles WHERE slug = ?"
+                    + conn.dialect.for_update,
                     (item.slug,),
-                ) as cursor:
-                    existing = await cursor.fetchone()
+                )
                 old: _Entry | None = None
                 if existing is None:
-                    cursor = await conn.execute(
+                    article_id = await conn.insert(
                         "INSERT INTO articles (title, summary, body, takeaways, tags, sources, "
                         "last_reviewed, url, origin, content_hash, slug, created_at, updated_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, item.slug, now, now),
                     )
-                    article_id = int(cursor.lastrowid or 0)
                     outcome: Outcome = "new"
                 elif existing["content_hash"] == digest and existing["removed_at"] is None:
                     if existing["origin"] != origin:
@@ -469,9 +463,11 @@ class ArticleService:
         if prepared.too_general:
             raise UserError(_(TOO_GENERAL).format(query=query.strip()[:60]))
         note = None  # a corrected word is said by the reply (prepared.corrections)
-        hits, matches = await self._fts(prepared.fts(), limit)
+        fulltext = self.db.dialect.search
+        hits, matches = await self._fts(fulltext.match(prepared.corrected, any_word=False), limit)
         if not hits and len(prepared.corrected) > 1:
-            hits, matches = await self._fts(prepared.fts(any_word=True), limit)
+            any_word = fulltext.match(prepared.corrected, any_word=True)
+            hits, matches = await self._fts(any_word, limit)
             note = _("No article has all of those words; these have some of them.")
         if matches > BROAD_MATCHES:
             broad = _(BROAD_NOTE).format(count=number(BROAD_MATCHES))
@@ -493,23 +489,12 @@ class ArticleService:
         every matching row before the sort is what makes naive FTS queries slow."""
         if not match:
             return [], 0
-        matches = int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
-                "LIMIT ?)",
-                (match, BROAD_MATCHES + 1),
-            )
-        )
+        fulltext = self.db.dialect.search
+        matches = int(await self.db.fetchval(*fulltext.count(match, BROAD_MATCHES + 1)))
         if matches > BROAD_MATCHES:
             ids = await self._broad_ids(match, limit)
         else:
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            rows = await self.db.fetchall(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                f"ORDER BY bm25(articles_fts, {weights}) LIMIT ?",
-                (match, limit),
-            )
-            ids = [int(r[0]) for r in rows]
+            ids = [int(r[0]) for r in await self.db.fetchall(*fulltext.ranked(match, limit))]
         return await self._hits(match, ids), matches
 
     async def _broad_ids(self, match: str, limit: int) -> list[int]:
@@ -519,18 +504,11 @@ class ArticleService:
         bm25 would cost time in proportion to the library (it even walks the whole index to
         weigh each word), and for words this common it says little anyway. Walking the index
         newest first within the window costs the same at any library size."""
-        floor = await self.db.fetchval(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (match, BROAD_WINDOW - 1),
-        )
+        fulltext = self.db.dialect.search
+        floor = await self.db.fetchval(*fulltext.newest_floor(match, BROAD_WINDOW - 1))
         ids: list[int] = []
-        for columns in ("{title} : ", "{summary tags} : ", ""):
-            rows = await self.db.fetchall(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
-                "ORDER BY rowid DESC LIMIT ?",
-                (f"{columns}({match})", floor or 0, limit),
-            )
+        for tier in range(3):  # the words in the title, in the summary or tags, anywhere
+            rows = await self.db.fetchall(*fulltext.broad(tier, match, floor or 0, limit))
             ids = list(dict.fromkeys([*ids, *(int(r[0]) for r in rows)]))
             if len(ids) >= limit:
                 break
@@ -539,14 +517,7 @@ class ArticleService:
     async def _hits(self, match: str, ids: list[int]) -> list[SearchHit]:
         if not ids:
             return []
-        marks = ", ".join("?" * len(ids))
-        rows = await self.db.fetchall(
-            "SELECT a.id, a.slug, a.title, a.summary, "
-            "snippet(articles_fts, -1, '[[', ']]', '…', 14) AS snip "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
-            (match, *ids),
-        )
+        rows = await self.db.fetchall(*self.db.dialect.search.hits(match, ids))
         by_id = {
             r["id"]: SearchHit(r["id"], r["slug"], r["title"], r["summary"], r["snip"])
             for r in rows
@@ -578,7 +549,7 @@ class ArticleService:
         page = min(max(1, page), pages)
         rows = await self.db.fetchall(
             f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE {where} "
-            "ORDER BY a.title COLLATE NOCASE LIMIT ? OFFSET ?",
+            "ORDER BY LOWER(a.title), a.id LIMIT ? OFFSET ?",
             (*params, per_page, (page - 1) * per_page),
         )
         return [Article.from_row(r) for r in rows], total, pages, wanted
@@ -607,9 +578,10 @@ class ArticleService:
         library-wide mean: with few rated articles that mean is itself pulled up by the
         article being ranked."""
         rows = await self.db.fetchall(
-            f"SELECT {_ARTICLE_COLUMNS}, (? * ? + s.total) / (? + s.count) AS score "
+            f"SELECT {_ARTICLE_COLUMNS}, (CAST(? AS DOUBLE PRECISION) + s.total) / "
+            "(CAST(? AS DOUBLE PRECISION) + s.count) AS score "
             f"FROM {_ARTICLE_FROM} WHERE a.removed_at IS NULL AND s.count > 0 "
             "ORDER BY score DESC, s.count DESC, a.title LIMIT ?",
-            (prior_weight, prior_mean, prior_weight, limit),
+            (prior_weight * prior_mean, prior_weight, limit),
         )
         return [(Article.from_row(r), float(r["score"])) for r in rows]

@@ -7,6 +7,7 @@ leave the old value cached, and a change made by another process is seen within 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import UserError
@@ -15,6 +16,11 @@ from bot.guild_config.render import show_reply
 from bot.i18n import _
 from bot.replies import Reply
 from bot.storage import Database, Generation, Stamp
+
+
+def _utc_stamp() -> str:
+    """Now, as the column default writes it (2026-05-04T12:00:00.123Z)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 class GuildConfigService:
@@ -86,13 +92,19 @@ class GuildConfigService:
         try:
             async with self._db.write() as conn:
                 await conn.execute(
-                    "INSERT INTO guild_config (guild_id, key, value, updated_by) "
-                    "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET "
+                    "INSERT INTO guild_config (guild_id, key, value, updated_by, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET "
                     "value = excluded.value, updated_by = excluded.updated_by, "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                    "updated_at = excluded.updated_at",
                     # ensure_ascii=False: text reaches the storage edge as text (a lone
                     # surrogate is replaced there), not as a \ud800 escape that comes back.
-                    (guild_id, key.name, json.dumps(value, ensure_ascii=False), actor_id),
+                    (
+                        guild_id,
+                        key.name,
+                        json.dumps(value, ensure_ascii=False),
+                        actor_id,
+                        _utc_stamp(),
+                    ),
                 )
         finally:
             self._generation.bump()

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.moderation.store import parse_stamp, stamp
+from bot.moderation.store import CONFIRMED_SUM, DISMISSED_SUM, parse_stamp, stamp
 from bot.storage import Database
 
 #: The newest examples a server keeps; older ones are dropped as new ones arrive.
@@ -35,11 +35,11 @@ async def save_example(
     """Store or re-label one example. Returns True when the server's examples changed."""
     encoded = json.dumps(sorted(set(features)))
     async with db.write() as conn:
-        async with conn.execute(
-            "SELECT spam FROM moderation_learned_examples WHERE guild_id = ? AND example = ?",
+        row = await conn.fetchone(
+            "SELECT spam FROM moderation_learned_examples WHERE guild_id = ? AND example = ?"
+            + conn.dialect.for_update,
             (guild_id, example),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is not None and bool(row["spam"]) == spam:
             return False  # the same verdict twice counts once
         await conn.execute(
@@ -94,8 +94,7 @@ async def detector_decisions(
 ) -> tuple[int, int]:
     """(confirmed, dismissed) detector flags created in [start, end)."""
     row = await db.fetchone(
-        "SELECT SUM(status IN ('deleted', 'timed_out', 'banned')) AS confirmed, "
-        "SUM(status IN ('dismissed', 'restored')) AS dismissed FROM moderation_flags "
+        f"SELECT {CONFIRMED_SUM} AS confirmed, {DISMISSED_SUM} AS dismissed FROM moderation_flags "
         "WHERE guild_id = ? AND source = 'detector' AND created_at >= ? AND created_at < ?",
         (guild_id, stamp(start), stamp(end) if end else "9999"),
     )

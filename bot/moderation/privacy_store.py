@@ -13,10 +13,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.moderation.store import stamp
-from bot.storage import Database
+from bot.storage import Connection, Database
 
 #: Rows anonymised per write transaction by the purge, so other writers wait only briefly.
 PURGE_BATCH = 500
@@ -36,7 +34,7 @@ def strip_matched(reasons: str) -> str:
     return json.dumps(kept, ensure_ascii=False)
 
 
-async def anonymise_flags(conn: aiosqlite.Connection, rows: Iterable[Any], why: str) -> int:
+async def anonymise_flags(conn: Connection, rows: Iterable[Any], why: str) -> int:
     """Remove the personal data of these flags (rows with ``id`` and ``reasons``)."""
     count = 0
     for row in rows:
@@ -57,12 +55,11 @@ async def purge_expired(db: Database, cutoff: datetime, stale_claims: datetime) 
     total = 0
     while True:
         async with db.write() as conn:
-            async with conn.execute(
+            rows = await conn.fetchall(
                 "SELECT id, reasons FROM moderation_flags WHERE redacted IS NULL "
-                "AND created_at < ? ORDER BY created_at LIMIT ?",
+                f"AND created_at < ? ORDER BY created_at LIMIT ?{conn.dialect.for_update}",
                 (stamp(cutoff), PURGE_BATCH),
-            ) as cursor:
-                rows = list(await cursor.fetchall())
+            )
             total += await anonymise_flags(conn, rows, "retention")
             if len(rows) < PURGE_BATCH:
                 # A claim left by a crash mid-action names a moderator: do not keep it.
@@ -142,7 +139,8 @@ async def erase_member(db: Database, user_id: int) -> int:
     """
     async with db.write() as conn:
         await conn.execute(
-            "UPDATE moderation_flags SET report_count = MAX(report_count - 1, 0) "
+            "UPDATE moderation_flags SET report_count = "
+            "CASE WHEN report_count > 0 THEN report_count - 1 ELSE 0 END "
             "WHERE id IN (SELECT flag_id FROM moderation_reports WHERE reporter_id = ?)",
             (user_id,),
         )
@@ -150,11 +148,11 @@ async def erase_member(db: Database, user_id: int) -> int:
             "DELETE FROM moderation_reports WHERE reporter_id = ?", (user_id,)
         ) as cursor:
             changed = cursor.rowcount
-        async with conn.execute(
-            "SELECT id, reasons FROM moderation_flags WHERE author_id = ? AND status != 'open'",
+        decided = await conn.fetchall(
+            "SELECT id, reasons FROM moderation_flags WHERE author_id = ? AND status != 'open'"
+            + conn.dialect.for_update,
             (user_id,),
-        ) as cursor:
-            decided = list(await cursor.fetchall())
+        )
         changed += await anonymise_flags(conn, decided, "erased")
         await conn.execute(
             "UPDATE moderation_flags SET erase_requested = 1 WHERE author_id = ? "
@@ -176,7 +174,7 @@ _MODERATOR_COLUMNS = (
 )
 
 
-async def _pseudonymise_moderator(conn: aiosqlite.Connection, user_id: int) -> int:
+async def _pseudonymise_moderator(conn: Connection, user_id: int) -> int:
     guilds: set[int] = set()
     for table, column in _MODERATOR_COLUMNS:
         async with conn.execute(
@@ -195,7 +193,7 @@ async def _pseudonymise_moderator(conn: aiosqlite.Connection, user_id: int) -> i
     return changed
 
 
-async def _next_pseudonym(conn: aiosqlite.Connection, guild_id: int) -> int:
+async def _next_pseudonym(conn: Connection, guild_id: int) -> int:
     """-1, -2, ... per server. Nothing maps a pseudonym back to the member."""
     lowest = 0
     for table, column in _MODERATOR_COLUMNS:

@@ -22,6 +22,8 @@ from bot.moderation.render import moderator_label, status_short
 from bot.moderation.store import Flag
 from bot.numbers import valid_id
 from bot.permissions import require_permission
+from bot.storage import DatabaseClosedError
+from bot.storage.leases import RETENTION_PURGE, lease_for
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -223,9 +225,13 @@ class ReviewMixin:
         await review_store.mark_card_redacted(self.app.db, flag_id)
 
     async def _purge_loop(self) -> None:
+        """With several bot processes, the one holding the retention lease purges."""
         while True:
             try:
-                await self.purge_expired()
+                if await self.app.leases.hold(RETENTION_PURGE, lease_for(PURGE_INTERVAL_SECONDS)):
+                    await self.purge_expired()
+            except DatabaseClosedError:
+                return  # the bot is stopping
             except Exception:
                 log.exception("Moderation retention purge failed; will retry")
             await asyncio.sleep(PURGE_INTERVAL_SECONDS)

@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.moderation.privacy_store import anonymise_flags
 from bot.moderation.store import Flag, flag_from_row, stamp
-from bot.storage import Database
+from bot.storage import Connection, Database
 
 #: ``claimed_by`` of a claim the bot holds while it edits a card.
 BOT_CLAIM = 0
@@ -97,12 +95,11 @@ async def finalise(
     return closed
 
 
-async def _erase_if_requested(conn: aiosqlite.Connection, flag_id: int) -> None:
-    async with conn.execute(
+async def _erase_if_requested(conn: Connection, flag_id: int) -> None:
+    rows = await conn.fetchall(
         "SELECT id, reasons FROM moderation_flags WHERE id = ? AND erase_requested = 1",
         (flag_id,),
-    ) as cursor:
-        rows = list(await cursor.fetchall())
+    )
     await anonymise_flags(conn, rows, "erased")
 
 

@@ -40,8 +40,8 @@ async def add_guild_rule(
                 (guild_id, other, value),
             )
         async with conn.execute(
-            "INSERT OR IGNORE INTO moderation_guild_rules (guild_id, kind, value, added_by, "
-            "added_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO moderation_guild_rules (guild_id, kind, value, added_by, added_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, kind, value, added_by, stamp(now)),
         ) as cursor:
             return cursor.rowcount > 0

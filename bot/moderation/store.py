@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.storage import Database
+from bot.storage import Connection, Database
 
 OPEN = "open"
 #: Signals whose reasons name a domain or invite moderators can trust or always flag.
@@ -158,11 +156,9 @@ class FlagInput:
     author_joined_at: datetime | None = None
 
 
-async def _insert_flag(
-    conn: aiosqlite.Connection, item: FlagInput, source: str, now: datetime
-) -> int:
+async def _insert_flag(conn: Connection, item: FlagInput, source: str, now: datetime) -> int:
     """The one INSERT of a flag row, for detector flags and member reports alike."""
-    async with conn.execute(
+    return await conn.insert(
         "INSERT INTO moderation_flags (guild_id, channel_id, message_id, author_id, "
         "author_name, author_joined_at, content, score, reasons, source, hidden, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,8 +176,7 @@ async def _insert_flag(
             int(item.hidden),
             stamp(now),
         ),
-    ) as cursor:
-        return int(cursor.lastrowid or 0)
+    )
 
 
 async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tuple[int, bool]:
@@ -193,11 +188,11 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
     """
     reasons = json.dumps(item.reasons, ensure_ascii=False)
     async with db.write() as conn:
-        async with conn.execute(
-            "SELECT id, status, content FROM moderation_flags WHERE guild_id = ? AND message_id = ?",
+        existing = await conn.fetchone(
+            "SELECT id, status, content FROM moderation_flags WHERE guild_id = ? AND message_id = ?"
+            + conn.dialect.for_update,
             (item.guild_id, item.message_id),
-        ) as cursor:
-            existing = await cursor.fetchone()
+        )
         if existing is None:
             return await _insert_flag(conn, item, "detector", now), True
         if existing["status"] not in (OPEN, "dismissed"):
@@ -210,7 +205,7 @@ async def upsert_detection(db: Database, item: FlagInput, now: datetime) -> tupl
         # them, and the edit is new data the moderators need to judge.
         await conn.execute(
             "UPDATE moderation_flags SET content = ?, score = ?, reasons = ?, status = 'open', "
-            "hidden = MAX(hidden, ?), closed_at = NULL, closed_by = NULL, "
+            "hidden = CASE WHEN ? = 1 THEN 1 ELSE hidden END, closed_at = NULL, closed_by = NULL, "
             "close_detail = CASE WHEN status = 'dismissed' THEN 'reopened after an edit' "
             "ELSE close_detail END, author_id = ?, author_name = ?, author_joined_at = ?, "
             "redacted = NULL WHERE id = ?",
@@ -233,12 +228,11 @@ async def add_report(
 ) -> tuple[int, bool, bool]:
     """Returns (flag id, flag is new, this reporter is new). One card per message."""
     async with db.write() as conn:
-        async with conn.execute(
+        row = await conn.fetchone(
             "SELECT id, status, redacted FROM moderation_flags WHERE guild_id = ? "
-            "AND message_id = ?",
+            "AND message_id = ?" + conn.dialect.for_update,
             (item.guild_id, item.message_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         created = row is None
         if created:
             flag_id = await _insert_flag(conn, item, "report", now)
@@ -258,8 +252,8 @@ async def add_report(
                     ),
                 )
         async with conn.execute(
-            "INSERT OR IGNORE INTO moderation_reports (flag_id, reporter_id, reason, created_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO moderation_reports (flag_id, reporter_id, reason, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (flag_id, reporter_id, reason, stamp(now)),
         ) as cursor:
             new_reporter = cursor.rowcount > 0
@@ -320,12 +314,25 @@ async def status_counts(db: Database, guild_id: int, since: datetime) -> dict[tu
     return {(row["source"], row["status"]): int(row["n"]) for row in rows}
 
 
-async def weekly_counts(db: Database, guild_id: int, since: datetime) -> list[Any]:
-    return await db.fetchall(
-        "SELECT strftime('%Y-%W', created_at) AS week, COUNT(*) AS flags, "
-        "SUM(status IN ('deleted', 'timed_out', 'banned')) AS confirmed, "
-        "SUM(status IN ('dismissed', 'restored')) AS dismissed "
-        "FROM moderation_flags WHERE guild_id = ? AND created_at >= ? "
-        "GROUP BY week ORDER BY week",
+#: SQL sums of confirmed and dismissed flags (a CASE: PostgreSQL does not add up booleans).
+CONFIRMED_SUM = "SUM(CASE WHEN status IN ('deleted', 'timed_out', 'banned') THEN 1 ELSE 0 END)"
+DISMISSED_SUM = "SUM(CASE WHEN status IN ('dismissed', 'restored') THEN 1 ELSE 0 END)"
+
+
+async def weekly_counts(db: Database, guild_id: int, since: datetime) -> list[dict[str, Any]]:
+    """Flags, confirmed and dismissed per week ('2026-18': year and week number, weeks starting
+    on Monday, as SQLite's ``strftime('%Y-%W')``). Counted per day in SQL, which both engines
+    do alike, and the days folded into weeks here."""
+    rows = await db.fetchall(
+        f"SELECT SUBSTR(created_at, 1, 10) AS day, COUNT(*) AS flags, {CONFIRMED_SUM} AS "
+        f"confirmed, {DISMISSED_SUM} AS dismissed FROM moderation_flags "
+        "WHERE guild_id = ? AND created_at >= ? GROUP BY day",
         (guild_id, stamp(since)),
     )
+    weeks: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        week = datetime.strptime(row["day"], "%Y-%m-%d").strftime("%Y-%W")
+        counts = weeks.setdefault(week, {"week": week, "flags": 0, "confirmed": 0, "dismissed": 0})
+        for key in ("flags", "confirmed", "dismissed"):
+            counts[key] += int(row[key] or 0)
+    return [weeks[week] for week in sorted(weeks)]

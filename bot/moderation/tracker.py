@@ -4,6 +4,10 @@ Keeps, per (guild, author, text fingerprint), the channels where that text appea
 and per (guild, author), how many messages were seen. Both are LRU-bounded, so memory stays
 flat however many members post; after a restart the memory starts empty (by design: no
 message text is written anywhere for this).
+
+In memory, per process, and still correct with several bot processes (shards, one database):
+everything is keyed by server, and a server lives on exactly one shard, so all of a server's
+messages (and a newcomer's first ones) reach the one process that remembers them.
 """
 
 from __future__ import annotations

@@ -73,6 +73,11 @@ _ARTICLE = _plain("part of an article or its search index (written by editors)")
 _FLAG_FACT = _plain("a fact about the flag used for /modstats, kept without the author")
 
 INVENTORY: dict[str, dict[str, Column]] = {
+    "job_leases": {
+        "job": _plain("the name of a background job"),
+        "holder": _plain("a random id of the bot process doing the job"),
+        "expires_at": _WHEN,
+    },
     "schema_version": {
         "version": _plain("migration bookkeeping"),
         "name": _plain("migration bookkeeping"),
@@ -106,11 +111,6 @@ INVENTORY: dict[str, dict[str, Column]] = {
             "updated_at",
         ]
     },
-    "articles_fts": {name: _ARTICLE for name in ("title", "summary", "body", "tags")},
-    "articles_fts_config": {"k": _ARTICLE, "v": _ARTICLE},
-    "articles_fts_data": {"id": _ARTICLE, "block": _ARTICLE},
-    "articles_fts_docsize": {"id": _ARTICLE, "sz": _ARTICLE},
-    "articles_fts_idx": {"segid": _ARTICLE, "term": _ARTICLE, "pgno": _ARTICLE},
     "article_ratings": {
         "article_id": _ARTICLE,
         "user_id": _row("the member's rating"),
@@ -237,6 +237,28 @@ INVENTORY: dict[str, dict[str, Column]] = {
         "since": _WHEN,
     },
 }
+
+
+#: Each engine's own form of the article search index: SQLite's FTS5 tables, PostgreSQL's
+#: ``articles.search`` document (a tsvector of the article's text).
+ENGINE_INDEX: dict[str, dict[str, dict[str, Column]]] = {
+    "sqlite": {
+        "articles_fts": {name: _ARTICLE for name in ("title", "summary", "body", "tags")},
+        "articles_fts_config": {"k": _ARTICLE, "v": _ARTICLE},
+        "articles_fts_data": {"id": _ARTICLE, "block": _ARTICLE},
+        "articles_fts_docsize": {"id": _ARTICLE, "sz": _ARTICLE},
+        "articles_fts_idx": {"segid": _ARTICLE, "term": _ARTICLE, "pgno": _ARTICLE},
+    },
+    "postgresql": {"articles": {"search": _ARTICLE}},
+}
+
+
+def inventory(engine: str) -> dict[str, dict[str, Column]]:
+    """Every table and column of the schema on ``engine`` ("sqlite" or "postgresql")."""
+    merged = {table: dict(columns) for table, columns in INVENTORY.items()}
+    for table, columns in ENGINE_INDEX[engine].items():
+        merged.setdefault(table, {}).update(columns)
+    return merged
 
 
 def user_id_columns() -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""Turning a database that cannot be used into one sentence for the admin: the cause, then the fix.
+"""Turning a database that cannot be used into one sentence for the admin: the cause, then the fix
+(a SQLite file, or a PostgreSQL server).
 
 A corrupt file, random bytes, a truncated copy, a read-only folder or an impossible path all
 surface as different ``sqlite3`` or ``OSError`` exceptions; the admin needs to know which of a
@@ -84,3 +85,63 @@ def explain(path: Path, exc: BaseException) -> DatabaseUnavailableError | None:
             f"backup with `cp YOUR-BACKUP.sqlite3 {path}`."
         )
     return None  # SQLITE_ERROR and the like: a bug in a statement, not a problem with the file
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------------
+#: SQLSTATE classes and codes, grouped by what the admin has to do about them.
+_PG_CORRUPT = {"XX001", "XX002"}  # data_corrupted, index_corrupted
+_PG_STARTING_OR_STOPPING = {"57P01", "57P02", "57P03"}  # admin/crash shutdown, cannot connect now
+
+
+def explain_postgresql(where: str, exc: BaseException) -> DatabaseUnavailableError | None:
+    """The one-sentence explanation of ``exc`` for the PostgreSQL database ``where`` (its URL
+    without the password), or ``None`` when ``exc`` is a bug in a statement."""
+    if isinstance(exc, DatabaseUnavailableError):
+        return exc
+    server = f"the PostgreSQL database {where}"
+    url_fix = "check MSBOT_DATABASE_URL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)"
+    code = str(getattr(exc, "sqlstate", "") or "")
+    if not code and isinstance(exc, OSError | TimeoutError):
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        return DatabaseUnavailableError(
+            f"could not reach {server} ({reason}): start the server, or {url_fix}."
+        )
+    if code.startswith("08"):
+        return DatabaseUnavailableError(
+            f"the connection to {server} was refused or cut ({code}): check that the server is "
+            f"running and reachable, then start again; or {url_fix}."
+        )
+    if code.startswith("28"):
+        return DatabaseUnavailableError(
+            f"PostgreSQL refused the login to {server} ({code}): {url_fix}, and that the "
+            "server's pg_hba.conf lets this user in."
+        )
+    if code == "3D000":
+        return DatabaseUnavailableError(
+            f"{server} does not exist: create it (`createdb -O USER DATABASE`), or {url_fix}."
+        )
+    if code == "42501":
+        return DatabaseUnavailableError(
+            f"the user in MSBOT_DATABASE_URL may not create or change tables in {server}: make "
+            "it the database's owner (`ALTER DATABASE name OWNER TO user`)."
+        )
+    if code == "53100":
+        return DatabaseUnavailableError(
+            f"the disk of the server holding {server} is full: free some space there, then "
+            "start the bot again."
+        )
+    if code == "53300":
+        return DatabaseUnavailableError(
+            f"{server} has no free connection left (53300): raise max_connections on the "
+            "server, or run fewer bot processes."
+        )
+    if code in _PG_STARTING_OR_STOPPING:
+        return DatabaseUnavailableError(
+            f"{server} is starting or shutting down ({code}): wait for it, then start again."
+        )
+    if code in _PG_CORRUPT:
+        return DatabaseUnavailableError(
+            f"{server} reports damaged data ({code}): stop the bot and restore the latest "
+            "`pg_dump` backup with pg_restore into an empty database."
+        )
+    return None  # a bug in a statement (syntax, constraint): not a problem with the server

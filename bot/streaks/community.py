@@ -116,7 +116,7 @@ class CommunityService:
             "SELECT d.user_id, m.public, COUNT(*) AS days, SUM(d.minutes) AS minutes "
             "FROM streak_days d JOIN streak_members m ON m.user_id = d.user_id "
             "WHERE m.guild_id = ? AND d.day BETWEEN ? AND ? AND d.checkins > 0 "
-            "GROUP BY d.user_id",
+            "GROUP BY d.user_id, m.public",
             (guild_id, monday.isoformat(), sunday.isoformat()),
         )
         return WeekTotals(
@@ -162,18 +162,20 @@ class CommunityService:
     async def claim_weekly_summary(self, guild_id: int) -> Reply | None:
         """The last week's summary if this server has not had it yet (claimed atomically)."""
         monday = await self.last_complete_week(guild_id)
-        async with self.app.db.write() as conn:
-            async with conn.execute(
-                "SELECT last_summary_week FROM streak_guild_state WHERE guild_id = ?", (guild_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None and row[0] is not None and row[0] >= monday.isoformat():
-                return None
-            await conn.execute(
+        # One compare-and-set statement: of two processes claiming the same week at once
+        # (PostgreSQL, several shards), the second finds the week taken and changes nothing.
+        async with (
+            self.app.db.write() as conn,
+            conn.execute(
                 "INSERT INTO streak_guild_state (guild_id, last_summary_week) VALUES (?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET last_summary_week = excluded.last_summary_week",
+                "ON CONFLICT (guild_id) DO UPDATE SET last_summary_week = "
+                "excluded.last_summary_week WHERE streak_guild_state.last_summary_week IS NULL "
+                "OR streak_guild_state.last_summary_week < excluded.last_summary_week",
                 (guild_id, monday.isoformat()),
-            )
+            ) as cursor,
+        ):
+            if cursor.rowcount != 1:
+                return None
         return await self.weekly_summary(guild_id, monday)
 
     async def pin_channel(self, guild_id: int) -> int:

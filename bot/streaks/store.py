@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.i18n import SOURCE, current_language
-from bot.storage import Database
+from bot.storage import Connection, Database
 from bot.streaks.rules import local_day, paused_days
 
 MEMBER_COLUMNS = (
@@ -100,27 +98,24 @@ class History:
 
 
 #: Reads run on a write transaction's connection (consistent with the write that follows) or
-#: on the shared read connection through :class:`Database` (plain reads, no writer lock).
-Source = aiosqlite.Connection | Database
+#: through :class:`Database` (plain reads, no writer lock); both have the same read methods.
+Source = Connection | Database
 
 
 async def _one(conn: Source, sql: str, params: tuple[Any, ...]) -> Any:
-    if isinstance(conn, Database):
-        return await conn.fetchone(sql, params)
-    async with conn.execute(sql, params) as cursor:
-        return await cursor.fetchone()
+    return await conn.fetchone(sql, params)
 
 
 async def _all(conn: Source, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    if isinstance(conn, Database):
-        return await conn.fetchall(sql, params)
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    return await conn.fetchall(sql, params)
 
 
 async def load_member(conn: Source, user_id: int) -> Member | None:
+    """Inside a write transaction the member's row stays locked until the commit (on
+    PostgreSQL: a member's commands can reach two bot processes, a DM and a server)."""
+    lock = conn.dialect.for_update if isinstance(conn, Connection) else ""
     row = await _one(
-        conn, f"SELECT {MEMBER_COLUMNS} FROM streak_members WHERE user_id = ?", (user_id,)
+        conn, f"SELECT {MEMBER_COLUMNS} FROM streak_members WHERE user_id = ?{lock}", (user_id,)
     )
     return None if row is None else Member.from_row(row)
 
@@ -143,7 +138,7 @@ async def load_history(conn: Source, user_id: int) -> History:
 
 
 async def add_checkin(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     user_id: int,
     day: date,
     minutes: int | None,
@@ -159,13 +154,13 @@ async def add_checkin(
     # A check-in on a declared rest day gives the rest day back (rest_reason cleared).
     await conn.execute(
         "INSERT INTO streak_days (user_id, day, checkins, minutes) VALUES (?, ?, 1, ?) "
-        "ON CONFLICT (user_id, day) DO UPDATE SET checkins = checkins + 1, "
-        "minutes = minutes + excluded.minutes, rest_reason = NULL",
+        "ON CONFLICT (user_id, day) DO UPDATE SET checkins = streak_days.checkins + 1, "
+        "minutes = streak_days.minutes + excluded.minutes, rest_reason = NULL",
         (user_id, day.isoformat(), minutes or 0),
     )
 
 
-async def set_rest(conn: aiosqlite.Connection, user_id: int, day: date, reason: str) -> None:
+async def set_rest(conn: Connection, user_id: int, day: date, reason: str) -> None:
     await conn.execute(
         "INSERT INTO streak_days (user_id, day, rest_reason) VALUES (?, ?, ?) "
         "ON CONFLICT (user_id, day) DO UPDATE SET rest_reason = excluded.rest_reason",
@@ -173,7 +168,7 @@ async def set_rest(conn: aiosqlite.Connection, user_id: int, day: date, reason: 
     )
 
 
-async def update_member(conn: aiosqlite.Connection, user_id: int, **values: Any) -> None:
+async def update_member(conn: Connection, user_id: int, **values: Any) -> None:
     allowed = set(MEMBER_COLUMNS.replace(" ", "").split(",")) - {"user_id", "joined_at"}
     unknown = set(values) - allowed
     if unknown:
@@ -185,16 +180,14 @@ async def update_member(conn: aiosqlite.Connection, user_id: int, **values: Any)
     )
 
 
-async def add_pause(
-    conn: aiosqlite.Connection, user_id: int, start: date, end: date, reason: str
-) -> None:
+async def add_pause(conn: Connection, user_id: int, start: date, end: date, reason: str) -> None:
     await conn.execute(
         "INSERT INTO streak_pauses (user_id, start_day, end_day, reason) VALUES (?, ?, ?, ?)",
         (user_id, start.isoformat(), end.isoformat(), reason),
     )
 
 
-async def end_pauses(conn: aiosqlite.Connection, user_id: int, today: date) -> None:
+async def end_pauses(conn: Connection, user_id: int, today: date) -> None:
     """End the member's running pause: it covered up to yesterday; one starting today goes."""
     yesterday = date.fromordinal(today.toordinal() - 1).isoformat()
     await conn.execute(
@@ -213,22 +206,26 @@ def language_code(language: str) -> str | None:
     return None if language == SOURCE else language
 
 
-async def remember_language(conn: aiosqlite.Connection, member: Member) -> None:
+async def remember_language(conn: Connection, member: Member) -> None:
     """Keep the language the member last used (their reminders are written in it)."""
     code = language_code(current_language())
     if member.language != code:
         await update_member(conn, member.user_id, language=code)
 
 
-async def take_notice(conn: aiosqlite.Connection, user_id: int) -> str | None:
-    row = await _one(conn, "SELECT notice FROM streak_members WHERE user_id = ?", (user_id,))
+async def take_notice(conn: Connection, user_id: int) -> str | None:
+    row = await _one(
+        conn,
+        f"SELECT notice FROM streak_members WHERE user_id = ?{conn.dialect.for_update}",
+        (user_id,),
+    )
     if row is None or row[0] is None:
         return None
     await conn.execute("UPDATE streak_members SET notice = NULL WHERE user_id = ?", (user_id,))
     return str(row[0])
 
 
-async def erase_member(conn: aiosqlite.Connection, user_id: int) -> int:
+async def erase_member(conn: Connection, user_id: int) -> int:
     removed = 0
     for table in ("streak_checkins", "streak_days", "streak_pauses", "streak_members"):
         async with conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,)) as cursor:
@@ -286,7 +283,11 @@ DUE_SQL = (
 
 
 async def due_reminders(conn: Source, now_epoch: int, limit: int) -> list[Any]:
-    return await _all(conn, DUE_SQL, (now_epoch, limit))
+    """In a write transaction, the rows are claimed: locked until the commit, and rows another
+    process is claiming right now are skipped (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite
+    has one writer at a time), so two bot processes never take the same reminder."""
+    claim = conn.dialect.skip_locked if isinstance(conn, Connection) else ""
+    return await _all(conn, DUE_SQL + claim, (now_epoch, limit))
 
 
 async def count_due(conn: Source, now_epoch: int) -> int:
@@ -299,9 +300,7 @@ async def count_due(conn: Source, now_epoch: int) -> int:
     return int(row[0])
 
 
-async def advance_reminders(
-    conn: aiosqlite.Connection, advances: list[tuple[int | None, int, int]]
-) -> None:
+async def advance_reminders(conn: Connection, advances: list[tuple[int | None, int, int]]) -> None:
     """(next epoch, user id, due epoch) rows: compare-and-set on the due time, so a row that
     changed meanwhile (new reminder time) is left alone."""
     await conn.executemany(
@@ -338,7 +337,7 @@ async def counted_or_paused(conn: Source, wanted: dict[int, date]) -> set[int]:
     return done
 
 
-async def remember_dm_channels(conn: aiosqlite.Connection, channels: dict[int, int]) -> None:
+async def remember_dm_channels(conn: Connection, channels: dict[int, int]) -> None:
     """Store learnt DM channel ids, only for members who still want reminders (least data)."""
     await conn.executemany(
         "UPDATE streak_members SET dm_channel_id = ? WHERE user_id = ? "

@@ -1,5 +1,6 @@
 """The bot's lifecycle with discord.py's real Bot class; only the network calls are faked."""
 
+import asyncio
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
@@ -115,3 +116,16 @@ async def test_the_bot_sends_every_rest_request_through_its_budget(settings: Set
     bot = MSBot(App(settings))
     assert bot.rate_budget.rate < 50  # inside Discord's global limit
     assert bot.http.request.__wrapped__ is not None  # type: ignore[attr-defined]
+
+
+async def test_two_processes_starting_together_sync_commands_once(settings: Settings) -> None:
+    """Shard processes share the database: the command-sync lease and the stored hash make
+    one of them sync, the other finds the commands already synced."""
+    first, second = MSBot(App(settings)), MSBot(App(settings))
+    for bot in (first, second):
+        await bot._async_setup_hook()
+        bot.tree.sync = AsyncMock(return_value=[])  # type: ignore[method-assign]
+    await asyncio.gather(first.setup_hook(), second.setup_hook())
+    assert first.tree.sync.await_count + second.tree.sync.await_count == 1
+    await first.close()
+    await second.close()

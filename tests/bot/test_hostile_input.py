@@ -29,6 +29,7 @@ from bot.moderation.scan import load_rows
 from bot.moderation.signals.base import MessageFacts
 from bot.streaks.feature import streaks_of
 from bot.streaks.service import REST_LIMIT_KEY
+from tests.engines import ENGINES
 
 GUILD = 1
 MEMBER = 4242
@@ -257,6 +258,7 @@ async def _call(entry: Entry, app: App, text: str) -> None:
         await entry(app, text)
 
 
+@pytest.mark.parametrize("engine", ENGINES)  # PostgreSQL refuses NUL in text: cleaned at binding
 @pytest.mark.parametrize("name", list(TEXT_ENTRY_POINTS))
 @FUZZ
 @given(text=hostile)
@@ -279,6 +281,7 @@ ID_ENTRY_POINTS: dict[str, Callable[[App, int], Awaitable[Any]]] = {
 }
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", list(ID_ENTRY_POINTS))
 @FUZZ
 @given(number=hostile_ids)

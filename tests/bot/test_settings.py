@@ -89,3 +89,53 @@ def test_token_with_a_line_break_is_one_sentence_without_the_token(token: str) -
 def test_token_surrounding_whitespace_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MSBOT_TOKEN", "  MTIz.abc-def.g_hi\n")
     assert load_settings(_env_file=None).require_token() == "MTIz.abc-def.g_hi"
+
+
+# -- several processes: PostgreSQL and shards (issue 15) -------------------------------------
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"MSBOT_SHARD_IDS": "0-1"}, "set MSBOT_SHARD_COUNT too"),
+        ({"MSBOT_SHARD_COUNT": "4", "MSBOT_SHARD_IDS": "2-5"}, "shard 4 does not exist"),
+        ({"MSBOT_SHARD_COUNT": "4", "MSBOT_SHARD_IDS": "3-1"}, "runs backwards"),
+        ({"MSBOT_SHARD_COUNT": "4", "MSBOT_SHARD_IDS": "one"}, "like 0-3 or 0,2,4-5"),
+        ({"MSBOT_SHARD_COUNT": "0"}, "MSBOT_SHARD_COUNT is invalid"),
+        ({"MSBOT_DATABASE_URL": "data/bot.sqlite3"}, "must start with postgresql://"),
+    ],
+)
+def test_bad_shard_and_database_settings_are_one_clear_sentence(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], words: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(_env_file=None)
+    assert words in str(info.value)
+    assert "fix it in .env" in str(info.value)
+
+
+def test_shard_ids_and_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.discord_bot import shard_options
+
+    monkeypatch.setenv("MSBOT_SHARD_COUNT", "8")
+    monkeypatch.setenv("MSBOT_SHARD_IDS", " 6, 0-2,2 ")
+    settings = load_settings(_env_file=None)
+    assert settings.shards == [0, 1, 2, 6]
+    assert shard_options(settings) == {"shard_count": 8, "shard_ids": [0, 1, 2, 6]}
+    monkeypatch.delenv("MSBOT_SHARD_IDS")
+    assert shard_options(load_settings(_env_file=None)) == {"shard_count": 8}  # all 8 here
+    monkeypatch.delenv("MSBOT_SHARD_COUNT")
+    assert shard_options(load_settings(_env_file=None)) == {}  # Discord's recommendation
+
+
+def test_database_url_is_a_secret_and_unset_means_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.app import App
+    from bot.storage import SQLiteDatabase
+
+    monkeypatch.setenv("MSBOT_DATABASE_URL", "postgresql://bot:hunter2@db.example/msbot")
+    settings = load_settings(_env_file=None)
+    assert "hunter2" not in repr(settings)
+    app = App(settings)
+    assert app.db.engine == "postgresql" and "hunter2" not in app.db.describe()
+    monkeypatch.delenv("MSBOT_DATABASE_URL")
+    assert isinstance(App(load_settings(_env_file=None)).db, SQLiteDatabase)

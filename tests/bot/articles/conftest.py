@@ -9,6 +9,7 @@ import pytest
 from bot.app import App
 from bot.articles import ArticleService
 from bot.settings import Settings
+from tests.engines import both_engines
 
 
 def article_text(
@@ -70,3 +71,7 @@ async def empty_app(library_settings: Settings) -> AsyncIterator[App]:
 def service(app: App) -> ArticleService:
     result: ArticleService = app.services["articles"]
     return result
+
+
+#: Every test here that uses the database runs on SQLite and on PostgreSQL.
+__all__ = ["both_engines"]

@@ -11,6 +11,8 @@ from bot.articles.models import ArticleInput
 from bot.articles.search import MAX_QUERY_WORDS, Vocabulary, prepare
 from bot.articles.service import ArticleSuggestions
 from bot.errors import UserError
+from bot.storage.dialects.postgresql import POSTGRESQL
+from bot.storage.dialects.sqlite import SQLITE
 from tests.bot.articles.conftest import service
 
 
@@ -100,7 +102,9 @@ def test_vocabulary_correction_rules() -> None:
     assert vocab.correct("zzzzzzzz") == "zzzzzzzz"
     prepared = prepare("the weekness and the fatigue", vocab)
     assert prepared.terms == ("weekness", "fatigue")
-    assert prepared.fts() == '"weakness" "fatigue"'
+    assert prepared.corrected == ("weakness", "fatigue")
+    assert SQLITE.search.match(prepared.corrected, any_word=False) == '"weakness" "fatigue"'
+    assert POSTGRESQL.search.match(prepared.corrected, any_word=True) == "weakness or fatigue"
 
 
 async def test_resolve_by_slug_title_and_unknown(app: App) -> None:

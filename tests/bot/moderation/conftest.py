@@ -15,6 +15,7 @@ from bot.moderation.service import ModerationService
 from bot.moderation.store import Flag
 from bot.settings import Settings
 from tests.bot.streaks.conftest import MovableClock
+from tests.engines import both_engines
 
 RULES_DIR = Path(__file__).resolve().parents[3] / "data" / "moderation"
 
@@ -59,3 +60,7 @@ class SlowAction:
         self.started.set()
         await self.finish.wait()
         return ""
+
+
+#: Every test here that uses the database runs on SQLite and on PostgreSQL.
+__all__ = ["both_engines"]

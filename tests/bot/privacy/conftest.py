@@ -8,6 +8,7 @@ import pytest
 from bot.app import App
 from bot.settings import Settings
 from tests.bot.streaks.conftest import MovableClock
+from tests.engines import both_engines
 
 
 @pytest.fixture
@@ -16,3 +17,7 @@ async def app(settings: Settings) -> AsyncIterator[App]:
     app = App(settings, clock=MovableClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)))
     async with app:
         yield app
+
+
+#: Every test here that uses the database runs on SQLite and on PostgreSQL.
+__all__ = ["both_engines"]

@@ -1,6 +1,6 @@
 """/mydata delete leaves no trace of the member in ANY table or column of the migrated schema.
 
-The schema is read from the database itself (sqlite_master, PRAGMA table_info), so a table
+The schema is read from the database itself (``Database.schema``, on either engine), so a table
 added later is checked the day it is migrated: it must be registered in
 ``bot/privacy/inventory.py`` and, if it can hold a member's id, be erased by ``/mydata delete``.
 """
@@ -16,7 +16,7 @@ from bot.articles.feature import service_of as articles_of
 from bot.moderation import review_store, rules_store
 from bot.moderation.feature import service_of as moderation_of
 from bot.moderation.signals.base import MessageFacts
-from bot.privacy.inventory import INVENTORY, Handling, user_id_columns
+from bot.privacy.inventory import INVENTORY, Handling, inventory, user_id_columns
 from bot.streaks.feature import streaks_of
 from tests.bot.streaks.conftest import MovableClock
 
@@ -43,15 +43,7 @@ HOW_TO_REGISTER = (
 
 
 async def schema(app: App) -> dict[str, list[str]]:
-    tables = await app.db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    )
-    found: dict[str, list[str]] = {}
-    for table in tables:
-        columns = await app.db.fetchall(f"PRAGMA table_info('{table['name']}')")
-        found[table["name"]] = [column["name"] for column in columns]
-    return found
+    return await app.db.schema()
 
 
 async def seed_everything(app: App, member: int = MEMBER) -> dict[str, int]:
@@ -139,16 +131,17 @@ async def where_is(app: App, member: int, words: tuple[str, ...] = ()) -> list[s
 
 async def test_every_table_and_column_is_registered(app: App) -> None:
     found = await schema(app)
+    registered = inventory(app.db.engine)
     missing = [
         f"{table}.{column}"
         for table, columns in found.items()
         for column in columns
-        if column not in INVENTORY.get(table, {})
+        if column not in registered.get(table, {})
     ]
     assert not missing, f"Unregistered table columns: {', '.join(missing)}. {HOW_TO_REGISTER}"
     gone = [
         f"{table}.{column}"
-        for table, columns in INVENTORY.items()
+        for table, columns in registered.items()
         for column in columns
         if column not in found.get(table, [])
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Database, DatabaseUnavailableError
+from bot.storage import DatabaseUnavailableError, SQLiteDatabase
 from bot.storage.failures import explain
 from tests.bot.test_cli import run_cli
 
@@ -132,7 +132,7 @@ async def test_failed_open_leaves_no_connection_behind(tmp_path: Path, damage) -
     before = set(_sqlite_threads())
     path = tmp_path / "bad.sqlite3"
     damage(path)
-    database = Database(path)
+    database = SQLiteDatabase(path)
     with pytest.raises(DatabaseUnavailableError, match="is unreadable"):
         await database.open()
     assert not database.is_open
@@ -140,3 +140,61 @@ async def test_failed_open_leaves_no_connection_behind(tmp_path: Path, damage) -
     for thread in opened:  # a stopped worker ends at once; a leaked one never does
         await asyncio.to_thread(thread.join, 5)
     assert not [t for t in opened if t.is_alive()]
+
+
+# -- PostgreSQL: a server that cannot be used is one sentence too --------------------------------
+async def _open_postgresql(url: str) -> DatabaseUnavailableError:
+    from bot.storage.postgresql import PostgreSQLDatabase
+
+    database = PostgreSQLDatabase(url)
+    with pytest.raises(DatabaseUnavailableError) as info:
+        await database.open()
+    assert not database.is_open
+    return info.value
+
+
+async def test_postgresql_server_not_running_is_one_sentence() -> None:
+    from tools.pgcluster import free_port
+
+    error = await _open_postgresql(f"postgresql://msbot:secret@127.0.0.1:{free_port()}/msbot")
+    assert "could not reach the PostgreSQL database" in str(error)
+    assert "secret" not in str(error) and "***" in str(error)  # never the password
+
+
+async def test_postgresql_missing_database_and_unknown_user_are_one_sentence() -> None:
+    from tests.engines import database_url, require_server
+
+    server = require_server()
+    missing = await _open_postgresql(database_url(server, "no_such_database"))
+    assert "does not exist: create it" in str(missing)
+    stranger = server.replace("://msbot@", "://nobody_here@")
+    if stranger != server:
+        refused = await _open_postgresql(stranger)
+        assert "refused the login" in str(refused)
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "words"),
+    [
+        ("08006", "refused or cut"),
+        ("28P01", "refused the login"),
+        ("53100", "disk of the server"),
+        ("XX001", "damaged data"),
+        ("XX002", "damaged data"),
+        ("42601", None),  # a syntax error is a bug: it propagates as is
+    ],
+)
+def test_postgresql_sqlstates_map_to_one_sentence(sqlstate: str, words: str | None) -> None:
+    from bot.storage.failures import explain_postgresql
+
+    class Refused(Exception):
+        pass
+
+    error = Refused("detail")
+    error.sqlstate = sqlstate  # type: ignore[attr-defined]
+    friendly = explain_postgresql("postgresql://bot@db/msbot", error)
+    if words is None:
+        assert friendly is None
+    else:
+        assert friendly is not None and words in str(friendly)
+        assert str(friendly).count(". ") <= 1  # one sentence

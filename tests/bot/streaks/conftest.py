@@ -10,6 +10,7 @@ import pytest
 from bot.app import App
 from bot.settings import Settings
 from bot.streaks.feature import Streaks, streaks_of
+from tests.engines import both_engines
 
 
 class MovableClock:
@@ -41,3 +42,7 @@ async def sapp(settings: Settings, clock: MovableClock) -> AsyncIterator[App]:
 @pytest.fixture
 def s(sapp: App) -> Streaks:
     return streaks_of(sapp)
+
+
+#: Every test here that uses the database runs on SQLite and on PostgreSQL.
+__all__ = ["both_engines"]
