@@ -14,6 +14,10 @@ from cogs._language import speak_to
 
 log = logging.getLogger(__name__)
 
+#: Discord's code for an interaction whose time to answer is over (3 seconds, or 15 minutes
+#: after a defer): nobody is left to tell, and another answer would be refused the same way.
+UNKNOWN_INTERACTION = 10062
+
 
 #: A value Discord could not turn into what the option holds, one whole sentence per kind.
 NOT_VALID = {
@@ -79,6 +83,10 @@ def friendly_message(error: Exception) -> tuple[str, str | None]:
 
 
 async def handle_interaction_error(interaction: discord.Interaction, error: Exception) -> None:
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        log.warning("An answer came after Discord's deadline for the interaction: not sent")
+        return
     # Errors can be raised before any hook ran (an item's own check): say them in the member's
     # language all the same.
     speak_to(interaction)

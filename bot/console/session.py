@@ -119,7 +119,7 @@ class ConsoleSession:
             self._switch_persona(line.split()[1:])
         elif word == "!edit":
             await self._edit(line[len("!edit") :].strip())
-        elif line.isdigit():
+        elif line.isascii() and line.isdigit():  # "²" is a digit to isdigit, not to int
             await self._pick(int(line), ask)
         elif word in ("click", "select", "choose"):
             await self._by_label(word, line.split(maxsplit=1)[1:], ask)

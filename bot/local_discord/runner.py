@@ -23,6 +23,8 @@ from bot.local_discord.server import LocalDiscord
 
 #: discord.py waits this long after the last GUILD_CREATE before "ready" (2 s by default).
 GUILD_READY_TIMEOUT = 0.05
+#: discord.py names the task of each event it dispatches to a handler "discord.py: on_message".
+EVENT_TASK_PREFIX = "discord.py: "
 
 
 def point_discord_py_at(local: LocalDiscord) -> None:
@@ -40,10 +42,29 @@ class RunningBot:
     def app(self) -> App:
         return self.bot.app
 
+    def still_working(self) -> bool:
+        """True while the bot has not read every event its sessions were sent, or one of
+        discord.py's event handler tasks (named "discord.py: <event>") still runs: until then
+        the bot is not quiet, however long the machine takes to get to it."""
+        received = {}
+        for shard_id in self.bot.shards:
+            ws = self.bot._get_websocket(shard_id=shard_id)
+            if ws is not None:
+                received[ws.session_id] = ws.sequence or 0
+        for session in self.local.sessions:
+            if session.id in received and received[session.id] < session.sequence:
+                return True
+        return any(
+            not task.done() and task.get_name().startswith(EVENT_TASK_PREFIX)
+            for task in asyncio.all_tasks()
+        )
+
     async def stop(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """Stop as on SIGTERM (``MSBot.shutdown``): no new events, the handlers already
         running finish (within ``grace`` seconds), then the gateway, HTTP and the database
         close."""
+        with contextlib.suppress(ValueError):
+            self.local.client_busy.remove(self.still_working)
         await self.bot.shutdown(grace)
         with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
             await asyncio.wait_for(self.task, timeout=10)
@@ -63,4 +84,6 @@ async def start_bot(local: LocalDiscord, app: App, *, within: float = 60) -> Run
             task.result()  # start-up failed: raise its error
         await bot.close()
         raise TimeoutError(f"The bot did not get ready on the local Discord within {within} s")
-    return RunningBot(local, bot, task)
+    running = RunningBot(local, bot, task)
+    local.client_busy.append(running.still_working)
+    return running

@@ -95,6 +95,10 @@ class LocalDiscord:
         self.faults: list[rest.Fault] = []
         self.in_flight = 0
         self.last_activity = 0.0
+        #: Set by whoever runs a client in this process (:mod:`.runner`): each says whether
+        #: that client is still working on what it was sent (events not yet read or handled).
+        #: Without them, a slow machine could look quiet before the bot even read an event.
+        self.client_busy: list[Callable[[], bool]] = []
         self.connected = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -145,7 +149,11 @@ class LocalDiscord:
         self.last_activity = self.loop_time()
 
     def busy(self) -> bool:
-        return self.in_flight > 0 or any(p.awaiting() for p in self.interactions.values())
+        return (
+            self.in_flight > 0
+            or any(p.awaiting() for p in self.interactions.values())
+            or any(still_working() for still_working in self.client_busy)
+        )
 
     async def wait_quiet(self, settle: float = 0.3, within: float = 30.0) -> bool:
         """Wait until no request is in flight, no interaction awaits its answer and nothing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import discord
 import pytest
 
 from bot.local_discord import Driver, LocalDiscord, World
@@ -70,4 +71,23 @@ async def test_a_slow_command_that_defers_in_time_answers_after_the_deadline(
         if any("10062 Unknown interaction" in r for r in local.rejected):
             break
         await asyncio.sleep(0.02)
-    assert any("10062 Unknown interaction" in r for r in local.take_rejected())
+    await d.quiet()
+    # Once: the error handler does not try again to answer an interaction that is over.
+    assert ["10062 Unknown interaction" in r for r in local.take_rejected()] == [True]
+
+
+async def test_the_driver_waits_for_a_slow_event_handler(d: Driver, world: World, running) -> None:
+    """Quiet means the bot handled what it was sent: a handler still at work when the settle
+    time has passed (a slow, loaded machine) is waited for, not missed."""
+
+    async def slow_handler(message: discord.Message) -> None:
+        if message.content == "a slow one":
+            await asyncio.sleep(d.settle * 5)  # far past the settle time, with no request
+            await message.channel.send("handled")
+
+    running.bot.add_listener(slow_handler, "on_message")
+    try:
+        shown = await d.post("general", "member", "a slow one")
+    finally:
+        running.bot.remove_listener(slow_handler, "on_message")
+    assert [m.content for m in shown.messages if m.author.id == running.bot.user.id] == ["handled"]

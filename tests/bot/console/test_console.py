@@ -34,6 +34,7 @@ async def test_commands_named_positional_quoted_and_checked(tmp_path: Path) -> N
         "/checkin 5 yoga",
         "/modstats days:400",
         "/nosuch",
+        "²",  # a digit to str.isdigit, not a choice number: a plain message, no crash
         "/streak rest day:tomorrow",
     )
     assert "You are now member" in out
