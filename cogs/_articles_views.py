@@ -17,13 +17,13 @@ from bot import i18n
 from bot.articles import render
 from bot.articles.feature import FEEDBACK_CHANNEL_KEY, service_of
 from bot.articles.models import Article
-from bot.articles.ratings import EDITOR_PERMISSION, MAX_FEEDBACK, Feedback, RatingOutcome
+from bot.articles.ratings import MAX_FEEDBACK, Feedback, RatingOutcome
 from bot.articles.service import ArticleService, ArticleSuggestions, Suggestion
 from bot.i18n import N_, _, ngettext
 from bot.replies import Reply, Tone
 from cogs._errors import handle_interaction_error
 from cogs._language import SpeaksMemberLanguage
-from cogs._permissions import require_here
+from cogs._permissions import here
 from cogs._ui import (
     DynamicItemsView,
     GuardedModal,
@@ -200,10 +200,12 @@ class FeedbackResolveView(OwnerOnlyView):
         self.add_item(select)
 
     async def _resolve(self, interaction: discord.Interaction) -> None:
-        # Checked again at this click: the menu must not outlive the editor's permission.
-        require_here(interaction, EDITOR_PERMISSION)
+        # The core checks the permission again at this click: the menu must not outlive it.
         item = await service_for(interaction).ratings.resolve_feedback(
-            interaction.guild_id, int(self.select.values[0]), interaction.user.id
+            interaction.guild_id,
+            int(self.select.values[0]),
+            interaction.user.id,
+            permissions=here(interaction),
         )
         await respond(interaction, resolved_reply(item.id))
 

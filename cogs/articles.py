@@ -24,7 +24,7 @@ from cogs._articles_views import (
     show_article,
     with_named_article,
 )
-from cogs._permissions import require_here
+from cogs._permissions import here, require_here
 from cogs._ui import respond
 
 
@@ -131,7 +131,7 @@ class Articles(
         ratings = service_for(interaction).ratings
         if resolve is not None:
             item = await ratings.resolve_feedback(
-                interaction.guild_id, resolve, interaction.user.id
+                interaction.guild_id, resolve, interaction.user.id, permissions=here(interaction)
             )
             await respond(interaction, resolved_reply(item.id))
             return

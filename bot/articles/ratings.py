@@ -9,6 +9,7 @@ from bot.articles.models import RatingStats
 from bot.errors import NotFoundError, UserError
 from bot.i18n import N_, _
 from bot.numbers import valid_id
+from bot.permissions import require_permission
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -197,8 +198,11 @@ class RatingService:
         )
 
     async def resolve_feedback(
-        self, guild_id: int | None, feedback_id: int, actor_id: int
+        self, guild_id: int | None, feedback_id: int, actor_id: int, *, permissions: frozenset[str]
     ) -> Feedback:
+        """Mark feedback resolved. ``permissions`` are the editor's at this moment (checked
+        here, so a menu shown earlier cannot outlive the permission)."""
+        require_permission(permissions, EDITOR_PERMISSION)
         if valid_id(feedback_id) is None:
             raise NotFoundError(_no_feedback(feedback_id))
         where, params = _in_guild("f.guild_id", guild_id)

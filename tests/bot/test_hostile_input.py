@@ -270,7 +270,7 @@ ID_ENTRY_POINTS: dict[str, Callable[[App, int], Awaitable[Any]]] = {
     "open / rate button (article id)": lambda app, n: articles_of(app).get(n),
     "star button": lambda app, n: articles_of(app).ratings.rate(n, MEMBER, 3),
     "/article feedback resolve": lambda app, n: articles_of(app).ratings.resolve_feedback(
-        GUILD, n, MODERATOR
+        GUILD, n, MODERATOR, permissions=frozenset({"manage_messages"})
     ),
     "card button (flag id)": lambda app, n: moderation_of(app).check_action(
         GUILD, n, "dismiss", moderator_id=MODERATOR, permissions=MODS

@@ -12,6 +12,8 @@ from bot.articles.ratings import MAX_FEEDBACK
 from bot.errors import NotFoundError, UserError
 from tests.bot.articles.conftest import service
 
+EDITOR = frozenset({"manage_messages"})
+
 
 async def _article_id(app: App, slug: str = "fatigue-and-weakness") -> int:
     return (await service(app).resolve(slug)).id
@@ -69,6 +71,17 @@ async def test_top_uses_bayesian_average(app: App) -> None:
     assert top[0][0].stats.count == 40 and top[0][0].stats.average == 4.5
 
 
+async def test_resolving_feedback_needs_manage_messages_at_that_moment(app: App) -> None:
+    """The core checks, not only the menu that was shown: an editor who lost Manage Messages
+    since the list was shown resolves nothing."""
+    ratings = service(app).ratings
+    item = await ratings.add_feedback(await _article_id(app), 5, 1, 2, "Too long")
+    assert item is not None
+    with pytest.raises(UserError, match="Manage Messages"):
+        await ratings.resolve_feedback(1, item.id, 42, permissions=frozenset({"send_messages"}))
+    assert [f.id for f in await ratings.open_feedback(1)] == [item.id]
+
+
 async def test_feedback_store_list_resolve(app: App) -> None:
     ratings = service(app).ratings
     article_id = await _article_id(app)
@@ -81,11 +94,11 @@ async def test_feedback_store_list_resolve(app: App) -> None:
     assert other_guild is not None
     assert [f.id for f in await ratings.open_feedback(1)] == [item.id]
     with pytest.raises(UserError, match="no feedback"):
-        await ratings.resolve_feedback(1, other_guild.id, 42)
-    await ratings.resolve_feedback(1, item.id, 42)
+        await ratings.resolve_feedback(1, other_guild.id, 42, permissions=EDITOR)
+    await ratings.resolve_feedback(1, item.id, 42, permissions=EDITOR)
     assert await ratings.open_feedback(1) == []
     with pytest.raises(UserError, match="already resolved"):
-        await ratings.resolve_feedback(1, item.id, 42)
+        await ratings.resolve_feedback(1, item.id, 42, permissions=EDITOR)
 
 
 async def test_privacy_export_and_erase(app: App) -> None:
@@ -155,4 +168,4 @@ async def test_ids_past_sqlite_range_are_not_found(app: App, big: int) -> None:
     with pytest.raises(NotFoundError):
         await svc.ratings.rate(big, 1, 3)
     with pytest.raises(NotFoundError):
-        await svc.ratings.resolve_feedback(1, big, 2)
+        await svc.ratings.resolve_feedback(1, big, 2, permissions=EDITOR)

@@ -64,7 +64,9 @@ async def seed_everything(app: App, member: int = MEMBER) -> dict[str, int]:
     await ratings.add_feedback(article.id, member, GUILD, 2, "my-private-feedback-words")
     others = await ratings.add_feedback(article.id, OTHER, GUILD, 1, "someone else's words")
     assert others is not None
-    await ratings.resolve_feedback(GUILD, others.id, member)
+    await ratings.resolve_feedback(
+        GUILD, others.id, member, permissions=frozenset({"manage_messages"})
+    )
 
     await app.config.set(GUILD, "moderation_threshold", "3", actor_id=member)
 
