@@ -19,7 +19,6 @@ HELP_TITLE = N_("What I can do")
 HELP_INTRO = N_("Choose a feature below to see its commands.")
 HELP_START = N_("New here? Try /article search or /streak join.")
 HELP_NOT_ADVICE = N_("Articles are information, never medical advice.")
-HELP_ALL_INTRO = N_("Commands by feature. Articles are information, never medical advice.")
 HELP_FEATURE_FOOTER = N_("Start typing / and a command's name to use it.")
 HELP_UNKNOWN_FEATURE = N_("That feature is not available any more. Use /help to see what is.")
 CONTEXT_MENU_USAGE = N_("Message menu: {name}")
@@ -66,21 +65,4 @@ def help_feature(group: HelpGroup) -> Reply:
     reply = Reply(title=group.title, body=summary, footer=_(HELP_FEATURE_FOOTER))
     for usage, description in sorted(group.entries):
         reply.add_field(usage, description)
-    return reply
-
-
-def render_help(groups: list[HelpGroup], *, footer: str | None = None) -> Reply:
-    """Every command in one reply (the offline console, where scrolling is free)."""
-    reply = Reply(
-        title=_(HELP_TITLE),
-        body=_(HELP_ALL_INTRO),
-        footer=footer,
-    )
-    for group in groups:
-        if group.entries:
-            lines = [
-                _("{command}: {description}").format(command=usage, description=description)
-                for usage, description in sorted(group.entries)
-            ]
-            reply.add_field(group.title, "\n".join(lines))
     return reply

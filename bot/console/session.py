@@ -20,6 +20,18 @@ from bot.local_discord.world import PERSONAS
 
 Ask = Callable[[str], Awaitable[str | None]]
 
+TOUR = """MS companion bot on a local Discord: the real bot, you are its members.
+You are the server owner in #general. Try this:
+  /help                                      every command
+  /config channel moderation_review_channel #mod-review
+  /as member                                 become an ordinary member
+  Dr Ogala's herbal cure reversed my MS! WhatsApp +2348012345678
+                                             (a plain line is a message: watch #mod-review)
+  /as moderator                              then type the card's number to Delete it
+  /article share fatigue-and-weakness        then: click 2 stars (a form asks for feedback)
+  /streak join Europe/Paris 19:30            then: 1 to join
+Type help for the console keys, quit to leave."""
+
 CONSOLE_HELP = """Console keys (everything else is Discord):
   /command ...     run a bot command: /checkin minutes:10 or /checkin 10 walking
   a plain line     a message in the current channel (moderation scans it)
@@ -113,6 +125,8 @@ class ConsoleSession:
             self.finished = True
         elif word in ("help", "?"):
             self.out(CONSOLE_HELP)
+        elif line.strip().lower() == "tour":
+            self.out(TOUR)
         elif line.startswith("#"):
             self._switch_channel(line[1:].strip())
         elif word == "/as":

@@ -17,22 +17,10 @@ from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from bot.app import App
-from bot.console.session import ConsoleSession
+from bot.console.session import TOUR, ConsoleSession
 from bot.local_discord import Driver, LocalDiscord, build_world
 from bot.local_discord.runner import RunningBot, start_bot
 from bot.settings import Settings
-
-TOUR = """MS companion bot on a local Discord: the real bot, you are its members.
-You are the server owner in #general. Try this:
-  /help                                      every command
-  /config channel moderation_review_channel #mod-review
-  /as member                                 become an ordinary member
-  Dr Ogala's herbal cure reversed my MS! WhatsApp +2348012345678
-                                             (a plain line is a message: watch #mod-review)
-  /as moderator                              then type the card's number to Delete it
-  /article share fatigue-and-weakness        then: click 2 stars (a form asks for feedback)
-  /streak join Europe/Paris 19:30            then: 1 to join
-Type help for the console keys, quit to leave."""
 
 
 def setup_logging(settings: Settings, verbose: bool) -> None:

@@ -150,3 +150,12 @@ async def test_a_help_button_of_a_retired_feature_says_so(
     local.store(old)
     pressed = await d.click(old, "Polls")
     assert "not available any more" in pressed.reply.text() and pressed.reply.ephemeral
+
+
+@pytest.mark.parametrize("locale", ["es-ES", "de"])
+async def test_help_fits_a_phone_in_every_translated_language(
+    d: Driver, world: World, locale: str
+) -> None:
+    d.speak("owner", locale)  # the owner sees every feature
+    overview = (await d.run("/help", who="owner")).reply
+    assert_fits_a_phone(discord.Embed.from_dict(overview.embeds[0]))

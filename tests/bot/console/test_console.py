@@ -35,9 +35,11 @@ async def test_commands_named_positional_quoted_and_checked(tmp_path: Path) -> N
         "/modstats days:400",
         "/nosuch",
         "²",  # a digit to str.isdigit, not a choice number: a plain message, no crash
+        "tour",
         "/streak rest day:tomorrow",
     )
     assert "You are now member" in out
+    assert "Try this:" in out  # the tour again, on request
     assert "Join streaks?" in out and "[1] button: Yes, join" in out
     assert "You're in!" in out
     assert "(only you see this)" in out and "Current streak: 1 day" in out
