@@ -22,7 +22,7 @@ Ask = Callable[[str], Awaitable[str | None]]
 
 TOUR = """MS companion bot on a local Discord: the real bot, you are its members.
 You are the server owner in #general. Try this:
-  /help                                      every command
+  /help                                      what I can do, by feature
   /config channel moderation_review_channel #mod-review
   /as member                                 become an ordinary member
   Dr Ogala's herbal cure reversed my MS! WhatsApp +2348012345678

@@ -59,7 +59,8 @@ class ActionFacts:
     target_id: int | None
     #: The actor's permissions in the channel where the action happens.
     permissions: frozenset[str]
-    #: None where no Discord server exists (the offline console): member actions are refused.
+    #: None where the caller has no server to read roles from (the core driven without
+    #: Discord): member actions are refused, and the refusal points to the card in Discord.
     standing: Standing | None = None
 
 
