@@ -16,7 +16,8 @@ repository changes) and run with this tree's virtualenv. Then, ``--runs`` times,
     python -m bench.compare --ref main --runs 7 --benches
     python -m bench.compare --case "migrate" "-m bot migrate" "" "schema version"
 
-bench/articles.py, bench/scale.py and bench/streaks.py are copied into the ref's tree first, so
+bench/articles.py, bench/scale.py and bench/streaks.py (and bench/_engines.py, which they use) are
+copied into the ref's tree first, so
 the same benchmark code measures both (their generators draw the same data as before).
 """
 
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-SHARED_BENCH_FILES = ("articles.py", "scale.py", "streaks.py")
+SHARED_BENCH_FILES = ("_engines.py", "articles.py", "scale.py", "streaks.py")
 FIGURE = re.compile(
     r"^\s*(?P<name>[^:=]+?)[:\s]+n=\s*\d+\s+p50=\s*(?P<p50>[\d.]+) ms\s+p99=\s*(?P<p99>[\d.]+) ms"
 )
@@ -179,8 +180,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)  # python -m bench
     args = parser.parse_args(argv)
     benches = [
-        ["bench.articles", "--articles", "2000", "--ratings", "20000"],
-        ["bench.streaks"],
+        # SQLite only: the tree before may have no other engine.
+        ["bench.articles", "--articles", "2000", "--ratings", "20000", "--engines", "sqlite"],
+        ["bench.streaks", "--engines", "sqlite"],
         ["bench.scale", "--part", "search", "--sizes", *args.search_sizes.split()],
     ]
     with exported(args.ref) as before, tempfile.TemporaryDirectory(prefix="bench-state-") as tmp:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import random
 import resource
 import statistics
@@ -158,6 +159,14 @@ async def _flush(
     )
 
 
+def join_day_of(member: object) -> tuple[object, ...]:
+    """The picture's join day, where this tree's ``render_png`` takes one (an older tree,
+    measured by bench/compare.py, draws without it)."""
+    if len(inspect.signature(render_png).parameters) > 3:
+        return (member.join_day,)  # type: ignore[attr-defined]
+    return ()
+
+
 async def run(
     members: int,
     days: int,
@@ -192,7 +201,7 @@ async def run(
                 member, history, today = await s.core.status_data(uid)
                 t0 = time.perf_counter()
                 path = await asyncio.to_thread(
-                    render_png, history, today, history.paused(today), member.join_day
+                    render_png, history, today, history.paused(today), *join_day_of(member)
                 )
                 png_times.append(time.perf_counter() - t0)
                 path.unlink()
