@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import i18n
 
@@ -115,3 +117,10 @@ def test_marking_a_constant_does_not_translate_it() -> None:
     with i18n.using("de"):
         assert i18n.N_("Rest day") == "Rest day"
         assert i18n._(i18n.N_("Rest day")) == "Ruhetag"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_english_whole_numbers_are_written_as_babel_writes_them(value: int) -> None:
+    from babel.numbers import format_decimal
+
+    assert i18n.number(value) == format_decimal(value, locale="en")
