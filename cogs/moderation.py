@@ -134,12 +134,12 @@ class Moderation(commands.Cog):
         author = message.author
         if message.guild is None or author.bot:
             return
-        parts = message_parts(message)
-        if not message.content and not parts:
-            return
         perms = getattr(author, "guild_permissions", None)
         if perms is None or perms.manage_messages:
             return  # webhooks and moderators are not scanned
+        parts = message_parts(message)
+        if not message.content and not parts:
+            return
         service = self.service
         facts = MessageFacts(
             text=message.content,
@@ -156,9 +156,7 @@ class Moderation(commands.Cog):
             parts=parts,
             display_name=display_name(author),
         )
-        outcome = await service.check_message(
-            facts, author_name=str(author), author_joined_at=facts.joined_at
-        )
+        outcome = await service.check_message(facts, author_name=str(author))
         if outcome is None:
             return
         if outcome.hide:

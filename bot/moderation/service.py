@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
@@ -127,7 +127,6 @@ class ModerationService(ReviewMixin, LearningMixin):
         facts: MessageFacts,
         *,
         author_name: str,
-        author_joined_at: object = None,
     ) -> ScanOutcome | None:
         """Scan one guild message. Touches the database only when it is flagged."""
         if facts.now is None:
@@ -188,7 +187,7 @@ class ModerationService(ReviewMixin, LearningMixin):
         content: str,
         reporter_id: int,
         reason: str = "",
-        author_joined_at: object = None,
+        author_joined_at: datetime | None = None,
     ) -> tuple[Flag, bool, bool]:
         """A member's report. Returns (flag, flag is new, reporter is new)."""
         if reporter_id == author_id:
@@ -208,7 +207,7 @@ class ModerationService(ReviewMixin, LearningMixin):
             content=content,
             score=verdict.score,
             reasons=verdict.as_dict()["reasons"],  # type: ignore[arg-type]
-            author_joined_at=author_joined_at,  # type: ignore[arg-type]
+            author_joined_at=author_joined_at,
         )
         flag_id, created, new_reporter = await store.add_report(
             self.app.db, item, reporter_id, reason.strip()[:500], self.app.clock()
