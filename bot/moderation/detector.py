@@ -178,13 +178,20 @@ class Detector:
         if model is None:
             score = round(sum(r.weight for r in reasons), 2)
             return Verdict(score=score, reasons=tuple(reasons), threshold=threshold)
+        for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
+            wording_text = wording_text.replace(phrase, " ")
+        has_allowed_link = len(ctx.links) > len(ctx.flaggable_links) or bool(facts.parts)
+        # The wording first: it tells the style, and each style has its own rule weights.
+        wording = model.wording(
+            wording_text, ctx.allowed_domains if has_allowed_link else frozenset()
+        )
         weighed: list[Reason] = []
         total = 0.0
         for reason in reasons:
             learned = (
                 None
                 if reason.key in CONTEXT_RULES
-                else model.rule_weight(reason.key, reason.weight)
+                else model.rule_weight(reason.key, reason.weight, wording.weights)
             )
             if learned is None:
                 weighed.append(reason)
@@ -192,12 +199,6 @@ class Detector:
             elif learned != 0:
                 weighed.append(replace(reason, weight=learned))
                 total += learned
-        for phrase in guild.trusted_phrases:  # a phrase the server trusts is not spammy wording
-            wording_text = wording_text.replace(phrase, " ")
-        has_allowed_link = len(ctx.links) > len(ctx.flaggable_links) or bool(facts.parts)
-        wording = model.wording(
-            wording_text, ctx.allowed_domains if has_allowed_link else frozenset()
-        )
         adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
         total += wording.weight
         if adjustment is not None:

@@ -9,9 +9,16 @@ scikit-learn). The file holds a logistic regression over two kinds of input:
   text (``features.py``), each with a weight; the word sum and the n-gram sum are each divided
   by the square root of their number of terms (so a long message is not spam by length alone).
 
+Two styles of message are weighed apart (a small mixture of experts). A router, itself a tiny
+linear model over the words, tells text-message style ("u", "txt", "ur", short codes) from chat.
+Text-message-style messages get their own adjustments to the weights and their own operating
+point: the two kinds of spam use words differently, and one set of weights with one threshold
+had to give up recall on one to keep false flags down on the other.
+
 Scores are in the detector's units: ``scale`` turns the model's log-odds into the familiar
-score, where 3.0 (the default threshold) sits at the operating point chosen on ``dev``. So the
-reasons still add up to the score, and a server's threshold still means what it did.
+score, where 3.0 (the default threshold) sits at the operating point chosen on ``dev``; a
+style's ``offset`` moves its own operating point onto 3.0 too. So the reasons still add up to
+the score, and a server's threshold still means what it did.
 """
 
 from __future__ import annotations
@@ -26,10 +33,55 @@ from typing import Any
 from bot.errors import ConfigurationError
 from bot.moderation.features import char_terms, ngram_terms, tokens
 
-FORMAT = 1
+FORMAT = 2
 MODEL_FILE = "model.json"
 #: Memoised per-word parts; cleared when full, so memory stays bounded (a few MB).
 TOKEN_CACHE_SIZE = 50_000
+CHAT, TEXT_STYLE = "chat", "text message"
+
+
+@dataclass
+class Weights:
+    """One style's weights: rule multipliers, word terms, character n-grams, score offset."""
+
+    name: str
+    rules: dict[str, float]
+    words: dict[str, float]
+    chars: dict[str, float]
+    char_sizes: tuple[int, ...]
+    offset: float = 0.0
+    _token_cache: dict[str, tuple[float, float, int]] = field(default_factory=dict, repr=False)
+
+    def token_part(self, tok: str) -> tuple[float, float, int]:
+        """A word's own weight, and its character n-grams' summed weight and count, memoised.
+
+        Everyday words repeat from message to message, so almost every token is a cache hit:
+        one lookup instead of a lookup per n-gram. Numerically the same sums as training.
+        """
+        known = self._token_cache.get(tok)
+        if known is not None:
+            return known
+        grams = char_terms([tok], self.char_sizes)
+        part = (
+            self.words.get(tok, 0.0),
+            sum(filter(None, map(self.chars.get, grams))),
+            len(grams),
+        )
+        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+            self._token_cache.clear()
+        self._token_cache[tok] = part
+        return part
+
+
+@dataclass(frozen=True)
+class Router:
+    """Text-message style or chat: a logistic regression over word unigrams (log-odds >= 0)."""
+
+    bias: float
+    words: dict[str, float]
+
+    def is_text_style(self, toks: list[str], norm: float) -> bool:
+        return self.bias + sum(filter(None, map(self.words.get, toks))) / norm >= 0.0
 
 
 @dataclass
@@ -41,6 +93,8 @@ class Wording:
     norm: float
     #: Square root of the number of character n-grams (the character block's divisor).
     char_norm: float = 1.0
+    #: The style's weights that scored it (None when the text had no words).
+    weights: Weights | None = None
 
     def top(self, model: LearnedModel, count: int = 3) -> list[str]:
         """Whole words and phrases that pushed the score most in the direction of its sign.
@@ -49,14 +103,15 @@ class Wording:
         explanation names words a moderator reads ("herbs", "whatsapp him"), never fragments,
         symbols or digit shapes such as "/" or "00000".
         """
+        weights = self.weights or model.chat
         sign = 1.0 if self.weight >= 0 else -1.0
         seen: dict[str, float] = {}
         for term in self.word_terms:
             if term in seen or not any(c.isalpha() for c in term):
                 continue
-            value = model.words.get(term, 0.0) / self.norm
+            value = weights.words.get(term, 0.0) / self.norm
             if " " not in term:
-                value += model.char_part(term) / self.char_norm
+                value += weights.token_part(term)[1] / self.char_norm
             if value * sign > 0:
                 seen[term] = value * sign
         best = heapq.nlargest(count * 2, seen.items(), key=lambda item: item[1])
@@ -74,16 +129,24 @@ class Wording:
 @dataclass
 class LearnedModel:
     scale: float
-    rules: dict[str, float]
-    words: dict[str, float]
-    chars: dict[str, float]
-    char_sizes: tuple[int, ...] = (4,)
+    chat: Weights
+    #: Text-message style: its router and weights; None when training saw no such messages.
+    text_style: tuple[Router, Weights] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    _token_cache: dict[str, tuple[float, float, int]] = field(default_factory=dict, repr=False)
 
-    def rule_weight(self, key: str, hand_weight: float) -> float | None:
+    @property
+    def rules(self) -> dict[str, float]:
+        return self.chat.rules
+
+    @property
+    def words(self) -> dict[str, float]:
+        return self.chat.words
+
+    def rule_weight(
+        self, key: str, hand_weight: float, weights: Weights | None = None
+    ) -> float | None:
         """The learned weight of a rule in score units, or None if training never saw it."""
-        multiplier = self.rules.get(key)
+        multiplier = (weights or self.chat).rules.get(key)
         if multiplier is None:
             return None
         return round(self.scale * multiplier * hand_weight, 2)
@@ -94,49 +157,28 @@ class LearnedModel:
         if not toks:
             return Wording(0.0, [], 1.0)
         ngrams = ngram_terms(toks)
-        word_total = sum(filter(None, map(self.words.get, ngrams)))
+        norm = math.sqrt(len(toks) + len(ngrams))
+        weights = self.chat
+        if self.text_style is not None and self.text_style[0].is_text_style(toks, norm):
+            weights = self.text_style[1]
+        word_total = sum(filter(None, map(weights.words.get, ngrams)))
         char_total = 0.0
         char_count = 0
-        cache = self._token_cache
+        cache = weights._token_cache
         for tok in toks:
             known = cache.get(tok)
             if known is None:
-                known = self._token_part(tok)
+                known = weights.token_part(tok)
             word_total += known[0]
             char_total += known[1]
             char_count += known[2]
         # Two blocks, each divided by the square root of its own size, as in training.
-        norm = math.sqrt(len(toks) + len(ngrams))
         total = word_total / norm
         if char_count:
             total += char_total / math.sqrt(char_count)
         char_norm = math.sqrt(char_count) if char_count else 1.0
-        return Wording(round(total * self.scale, 2), toks + ngrams, norm, char_norm)
-
-    def _token_part(self, tok: str) -> tuple[float, float, int]:
-        """A word's own weight, and its character n-grams' summed weight and count, memoised.
-
-        Everyday words repeat from message to message, so almost every token is a cache hit:
-        one lookup instead of a lookup per n-gram. Numerically the same sums as training.
-        """
-        grams = char_terms([tok], self.char_sizes)
-        part = (
-            self.words.get(tok, 0.0),
-            sum(filter(None, map(self.chars.get, grams))),
-            len(grams),
-        )
-        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
-            self._token_cache.clear()
-        self._token_cache[tok] = part
-        return part
-
-    def char_part(self, tok: str) -> float:
-        """The summed weight of one word's character n-grams (memoised with the word)."""
-        known = self._token_cache.get(tok)
-        return (known if known is not None else self._token_part(tok))[1]
-
-    def term_weight(self, term: str) -> float:
-        return self.words.get(term, 0.0) * self.scale
+        weight = round(total * self.scale + weights.offset, 2)
+        return Wording(weight, toks + ngrams, norm, char_norm, weights)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LearnedModel:
@@ -145,14 +187,36 @@ class LearnedModel:
                 f"The moderation model file has format {data.get('format')!r}; this bot reads "
                 f"format {FORMAT}. Retrain it with `python -m bot moderation train`."
             )
-        return cls(
-            scale=float(data["scale"]),
-            rules={str(k): float(v) for k, v in data["rules"].items()},
-            words={str(k): float(v) for k, v in data["words"].items()},
-            chars={str(k): float(v) for k, v in data["chars"].items()},
-            char_sizes=tuple(int(n) for n in data["char_sizes"]),
-            meta=dict(data.get("meta", {})),
+        sizes = tuple(int(n) for n in data["char_sizes"])
+        chat = Weights(
+            CHAT, _floats(data["rules"]), _floats(data["words"]), _floats(data["chars"]), sizes
         )
+        text_style = None
+        style = data.get("text_style")
+        if style is not None:
+            # The file holds the style's differences from chat; scoring wants whole tables.
+            router = Router(float(style["router"]["bias"]), _floats(style["router"]["words"]))
+            weights = Weights(
+                TEXT_STYLE,
+                _floats(style["rules"]),
+                _merged(chat.words, _floats(style["words"])),
+                _merged(chat.chars, _floats(style["chars"])),
+                sizes,
+                offset=float(style["offset"]),
+            )
+            text_style = (router, weights)
+        return cls(float(data["scale"]), chat, text_style, dict(data.get("meta", {})))
+
+
+def _floats(table: dict[str, Any]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in table.items()}
+
+
+def _merged(base: dict[str, float], delta: dict[str, float]) -> dict[str, float]:
+    merged = dict(base)
+    for key, value in delta.items():
+        merged[key] = merged.get(key, 0.0) + value
+    return merged
 
 
 def load_model(path: Path) -> LearnedModel | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import UserError
+from bot.moderation import training_style
 from bot.moderation.detector import CONTEXT_RULES, Detector
 from bot.moderation.domains import matches_domain
 from bot.moderation.features import char_terms, tokens, word_terms
@@ -106,27 +107,6 @@ def _fit(sk: Any, matrix: Any, labels: list[bool], weights: list[float]) -> Any:
     return model
 
 
-def _choose_threshold(scores: list[float], rows: list[Example]) -> float:
-    """The lowest log-odds at which no large source flags more than :data:`MAX_FPR`.
-
-    Read from cross-validated scores, per source with enough genuine rows to measure it (250 or
-    more): as much spam as possible is caught within the false-flag budget. The small community
-    set does not move it (a handful of rows would make it jump); it is reported instead.
-    """
-    genuine: dict[str, list[float]] = defaultdict(list)
-    for score, row in zip(scores, rows, strict=True):
-        if not row.spam:
-            genuine[row.source].append(score)
-    threshold = 0.0
-    for values in genuine.values():
-        if len(values) < 250:
-            continue
-        values.sort(reverse=True)
-        allowed = int(MAX_FPR * len(values))  # genuine rows that may score at or above it
-        threshold = max(threshold, values[allowed] + 1e-6)
-    return threshold
-
-
 def evaluate(
     predict: Callable[[list[str]], list[bool]], rows: Iterable[Example]
 ) -> dict[str, Metrics]:
@@ -183,16 +163,22 @@ def train(
     for source in sorted({r.source for r in rows}):
         out.write(f"  {source}: {counts[(source, True)]} spam, {counts[(source, False)]} genuine\n")
     detector = Detector(rules, learned=False)
+    base = [featurise(detector, r.text) for r in rows]
+    router = training_style.fit_router(
+        linear_model, model_selection, base, [r.source for r in rows], SEED, PRUNE
+    )
+    routed = router.routed if router is not None else [False] * len(rows)
     vectoriser = feature_extraction.DictVectorizer(sort=True)
-    matrix = vectoriser.fit_transform([featurise(detector, r.text) for r in rows]).tocsr()
-    # liblinear takes 32-bit sparse indices only.
-    matrix.indices = matrix.indices.astype("int32")
-    matrix.indptr = matrix.indptr.astype("int32")
+    matrix = training_style.liblinear_matrix(
+        vectoriser.fit_transform(
+            [training_style.augment(f, style) for f, style in zip(base, routed, strict=True)]
+        )
+    )
     labels = [r.spam for r in rows]
     # The community's own cases are few but are what this bot is for: they count more.
     weights = [COMMUNITY_WEIGHT if r.source == "community" else 1.0 for r in rows]
 
-    # Cross-validated scores on the training rows choose the operating point.
+    # Cross-validated scores on the training rows choose the operating points.
     folds = model_selection.StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     oof = [0.0] * len(rows)
     strata = [f"{r.source}:{r.spam}" for r in rows]
@@ -207,33 +193,57 @@ def train(
             test_index, fold_model.decision_function(matrix[test_index]), strict=True
         ):
             oof[index] = float(score)
-    threshold = _choose_threshold(oof, rows)
+    chat_threshold, text_threshold = training_style.choose_thresholds(
+        oof, labels, [r.source for r in rows], routed, MAX_FPR
+    )
+    if router is not None:
+        styles = Counter(routed)
+        out.write(
+            f"\nStyles, as the router guessed them: {styles[True]} text-message style, "
+            f"{styles[False]} chat.\n"
+        )
     out.write(
-        f"\nCross-validated on the training rows (5 folds), flagging at log-odds {threshold:.3f}:\n"
+        f"\nCross-validated on the training rows (5 folds), flagging chat at log-odds "
+        f"{chat_threshold:.3f}"
+        + (f" and text-message style at {text_threshold:.3f}" if router is not None else "")
+        + ":\n"
     )
     by_source: dict[str, Metrics] = defaultdict(Metrics)
-    for row, score in zip(rows, oof, strict=True):
-        by_source[row.source].add(score >= threshold, row.spam)
+    for row, score, style in zip(rows, oof, routed, strict=True):
+        by_source[row.source].add(score >= (text_threshold if style else chat_threshold), row.spam)
     for source, metrics in sorted(by_source.items()):
         out.write(f"  {source}: {metrics.summary()}\n")
 
     final = _fit(_SK, matrix, labels, weights)
-    names = vectoriser.get_feature_names_out()
-    bias = float(final.intercept_[0])
-    scale = 3.0 / (threshold - bias)
+    names = list(vectoriser.get_feature_names_out())
+    coefficients = dict(zip(names, (float(w) for w in final.coef_[0]), strict=True))
+    intercept = float(final.intercept_[0])
+    chat_bias = intercept + coefficients.get("b:chat", 0.0)
+    scale = 3.0 / (chat_threshold - chat_bias)
     rule_counts: Counter[str] = Counter()
-    column_counts = (matrix != 0).sum(axis=0).A1
+    column_counts = dict(zip(names, (int(n) for n in (matrix != 0).sum(axis=0).A1), strict=True))
     rules_out: dict[str, float] = {}
+    text_rules: dict[str, float] = {}
     words: dict[str, float] = {}
     chars: dict[str, float] = {}
-    for name, weight, seen in zip(names, final.coef_[0], column_counts, strict=True):
-        kind, key = name[:2], name[2:]
+    text_words: dict[str, float] = {}
+    text_chars: dict[str, float] = {}
+    for name, weight in coefficients.items():
+        text = name.startswith(training_style.TEXT_PREFIX)
+        kind, key = (name[2:4], name[4:]) if text else (name[:2], name[2:])
         if kind == "r:":
-            rule_counts[key] = int(seen)
-            if seen >= MIN_RULE_EXAMPLES:
-                rules_out[key] = round(max(float(weight), 0.0), 4)
-        elif abs(weight) >= PRUNE:
-            (words if kind == "w:" else chars)[key] = round(float(weight), 4)
+            if text:
+                continue
+            rule_counts[key] = column_counts[name]
+            if column_counts[name] >= MIN_RULE_EXAMPLES:
+                rules_out[key] = round(max(weight, 0.0), 4)
+                both = weight + coefficients.get(training_style.TEXT_PREFIX + name, 0.0)
+                text_rules[key] = round(max(both, 0.0), 4)
+        elif kind in ("w:", "c:") and abs(weight) >= PRUNE:
+            if text:
+                (text_words if kind == "w:" else text_chars)[key] = round(weight, 4)
+            else:
+                (words if kind == "w:" else chars)[key] = round(weight, 4)
     model = {
         "format": FORMAT,
         "scale": round(scale, 6),
@@ -241,19 +251,33 @@ def train(
         "rules": dict(sorted(rules_out.items())),
         "words": dict(sorted(words.items())),
         "chars": dict(sorted(chars.items())),
+        "text_style": None,
         "meta": {
             "attribution": ATTRIBUTION,
             "trained_on": {
                 f"{s}": {"spam": counts[(s, True)], "genuine": counts[(s, False)]}
                 for s in sorted({r.source for r in rows})
             },
-            "threshold_log_odds": round(threshold, 6),
-            "bias": round(bias, 6),
+            "threshold_log_odds": round(chat_threshold, 6),
+            "bias": round(chat_bias, 6),
             "C": C_VALUE,
             "max_cv_false_positive_rate": MAX_FPR,
             "rule_examples": dict(sorted(rule_counts.items())),
         },
     }
+    if router is not None:
+        text_bias = intercept + coefficients.get("b:text", 0.0)
+        model["text_style"] = {
+            "router": {"bias": router.bias, "words": router.words},
+            # Moves the text style's operating point onto the same 3.0 (see model.py).
+            "offset": round(3.0 - scale * (text_threshold - text_bias), 6),
+            "rules": dict(sorted(text_rules.items())),
+            "words": dict(sorted(text_words.items())),
+            "chars": dict(sorted(text_chars.items())),
+        }
+        model["meta"]["text_style_threshold_log_odds"] = round(text_threshold, 6)
+    else:
+        del model["text_style"]
     out.write(
         f"\nLearned rule weights (multiplier of the hand weight; score units = x {scale:.3f}):\n"
     )
@@ -262,7 +286,13 @@ def train(
     skipped = sorted(k for k, n in rule_counts.items() if n < MIN_RULE_EXAMPLES)
     if skipped:
         out.write(f"  kept at their hand weights (too few examples): {', '.join(skipped)}\n")
-    out.write(f"Exported {len(words):,} word terms and {len(chars):,} character n-grams.\n")
+    out.write(f"Exported {len(words):,} word terms and {len(chars):,} character n-grams")
+    if router is not None:
+        out.write(
+            f", plus text-message-style adjustments to {len(text_words):,} and "
+            f"{len(text_chars):,}, and a router over {len(router.words):,} words"
+        )
+    out.write(".\n")
     if output is not None:
         text = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
         output.write_text(text + "\n", encoding="utf-8")

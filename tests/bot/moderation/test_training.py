@@ -88,6 +88,46 @@ def test_a_damaged_model_file_is_a_clear_error(tmp_path: Path) -> None:
     from bot.errors import ConfigurationError
 
     path = tmp_path / MODEL_FILE
-    path.write_text('{"format": 1, "scale": "x"}', encoding="utf-8")
+    path.write_text('{"format": 2, "scale": "x"}', encoding="utf-8")
     with pytest.raises(ConfigurationError, match="damaged"):
         load_model(path)
+
+
+def _text_messages() -> list[dict[str, str]]:
+    """Text-message-style rows, spam and genuine, in the shape of the public SMS collection."""
+    spam_shapes = (
+        "WINNER!! u have won a {n} prize. txt CLAIM to 8{n}1 now",
+        "URGENT ur mobile no. won £{n} cash, call 0906{n}0 to claim",
+        "FREE entry 2 win {n} tkts, txt WIN to 8{n}7 T&C apply",
+    )
+    genuine_shapes = (
+        "ok lor c u at {n} then",
+        "hey r u coming 2nite? {n} ppl here",
+        "sorry cant talk now, call u l8r after {n}",
+        "haha ya i'll bring the {n} dvds tmr",
+    )
+    rows = []
+    for i in range(24):
+        for kind, shapes in (("spam", spam_shapes), ("ham", genuine_shapes)):
+            text = shapes[i % len(shapes)].format(n=100 + i * 7)
+            rows.append({"id": f"sms-{kind}-{i:03d}", "text": text, "label": kind})
+    return rows
+
+
+def test_text_message_style_gets_a_router_and_its_own_weights(
+    training_setup: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules, datasets = training_setup
+    rows = [{**row, "source": "sms", "split": "dev"} for row in _text_messages()]
+    (datasets / "sms.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    output = rules / "styled.json"
+    assert main(["moderation", "train", "--datasets", str(datasets), "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "Styles, as the router guessed them:" in out
+    assert "text-message style at" in out
+    model = load_model(output)
+    assert model is not None and model.text_style is not None
+    texting = model.wording("ok lor c u l8r, txt me when u r here")
+    chatting = model.wording("Has anyone tried pacing for fatigue after a relapse?")
+    assert texting.weights is model.text_style[1]
+    assert chatting.weights is model.chat
