@@ -164,9 +164,8 @@ def train(
         out.write(f"  {source}: {counts[(source, True)]} spam, {counts[(source, False)]} genuine\n")
     detector = Detector(rules, learned=False)
     base = [featurise(detector, r.text) for r in rows]
-    router = training_style.fit_router(
-        linear_model, model_selection, base, [r.source for r in rows], SEED, PRUNE
-    )
+    sources = [r.source for r in rows]
+    router = training_style.fit_router(base, sources, SEED, PRUNE)
     routed = router.routed if router is not None else [False] * len(rows)
     vectoriser = feature_extraction.DictVectorizer(sort=True)
     matrix = training_style.liblinear_matrix(
@@ -194,7 +193,7 @@ def train(
         ):
             oof[index] = float(score)
     chat_threshold, text_threshold = training_style.choose_thresholds(
-        oof, labels, [r.source for r in rows], routed, MAX_FPR
+        oof, labels, sources, routed, MAX_FPR
     )
     if router is not None:
         styles = Counter(routed)

@@ -36,17 +36,14 @@ class Router:
 
 
 def fit_router(
-    linear_model: Any,
-    model_selection: Any,
-    features: list[dict[str, float]],
-    sources: list[str],
-    seed: int,
-    prune: float,
+    features: list[dict[str, float]], sources: list[str], seed: int, prune: float
 ) -> Router | None:
     """The router, or None when the rows hold only one style (nothing to tell apart)."""
     target = [source == TEXT_STYLE_SOURCE for source in sources]
     if all(target) or not any(target):
         return None
+    # Imported here, as in training.py: the bot itself never needs scikit-learn.
+    from sklearn import linear_model, model_selection
     from sklearn.feature_extraction import DictVectorizer
 
     unigrams = [
