@@ -286,10 +286,20 @@ class ModerationService(ReviewMixin, LearningMixin):
             if total > len(flags)
             else ""
         )
+        settings = await self.guild_settings(guild_id)
+        footer = (
+            _("Act on a flag with the buttons on its card in the review channel.")
+            if settings.review_channel_id
+            # Without a review channel there are no cards, so no buttons: say how to get them.
+            else _(
+                "No review channel is set, so these flags have no cards to act on. An admin can "
+                "set one: /config channel moderation_review_channel #channel."
+            )
+        )
         return Reply(
             title=_("Moderation queue: {count} open").format(count=number(total)),
             body="\n".join(lines) + more,
-            footer=_("Act on a flag with the buttons on its card in the review channel."),
+            footer=footer,
         )
 
     async def stats(self, guild_id: int, days: int = 30) -> Reply:

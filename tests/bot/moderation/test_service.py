@@ -183,7 +183,12 @@ async def test_queue_and_stats(app: App, service: ModerationService) -> None:
         facts(SCAM + " herbal formula", 2, author_id=78), author_name="t"
     )
     assert one and two
-    assert "2 open" in render_text(await service.queue(GUILD))
+    queue = render_text(await service.queue(GUILD))
+    assert "2 open" in queue
+    # No review channel yet: no cards to press, so the queue says how to get them.
+    assert "/config channel moderation_review_channel" in queue
+    await app.config.set(GUILD, "moderation_review_channel", "<#412345678901234567>")
+    assert "buttons on its card" in render_text(await service.queue(GUILD))
     await service.act(GUILD, one.flag.id, "delete", moderator_id=9, permissions=MODS)
     await service.act(GUILD, two.flag.id, "dismiss", moderator_id=9, permissions=MODS)
     stats = render_text(await service.stats(GUILD))
