@@ -39,7 +39,8 @@ CONSOLE_HELP = """Console keys (everything else is Discord):
   /as NAME         be someone else: owner, admin, moderator or member (real permissions)
   1, 2, ...        press a numbered button or menu option; or: click 5 stars, select 1 hour
   !edit TEXT       edit your last message
-  tour             the short tour again
+  !apps [NAME]     the message menus (Apps on a long-press), or use one on the newest
+                   message here by someone else: !apps Teach: spam  tour             the short tour again
   quit             leave (Ctrl-D works too)"""
 
 
@@ -133,6 +134,8 @@ class ConsoleSession:
             self._switch_persona(line.split()[1:])
         elif word == "!edit":
             await self._edit(line[len("!edit") :].strip())
+        elif word == "!apps":
+            await self._apps(line[len("!apps") :].strip(), ask)
         elif line.isascii() and line.isdigit():  # "²" is a digit to isdigit, not to int
             await self._pick(int(line), ask)
         elif word in ("click", "select", "choose"):
@@ -200,6 +203,32 @@ class ConsoleSession:
             raise InputError("You have no message to edit here yet.")
         await self.driver.edit(message, text)
         self.out("(edited)")
+
+    async def _apps(self, wanted: str, ask: Ask) -> None:
+        """Message menus, on the newest message here by someone else (what a long-press hits)."""
+        menus = [command.name for command in self.driver.commands_in(self.channel, kind=3)]
+        target = next(
+            (
+                m
+                for m in reversed(self.local.history.get(self.channel.id, []))
+                if m.author.id != self.user.id and not m.deleted and not m.ephemeral
+            ),
+            None,
+        )
+        if not wanted:
+            whose = f"the newest message by {target.author.name}" if target else "a message"
+            self.out(
+                f"Message menus: {', '.join(menus) or 'none'}. Use one on {whose} here: !apps NAME"
+            )
+            return
+        name = next((n for n in menus if n.lower() == wanted.lower()), None) or next(
+            (n for n in menus if n.lower().startswith(wanted.lower())), None
+        )
+        if name is None:
+            raise InputError(f"No message menu '{wanted}'. Menus: {', '.join(menus) or 'none'}.")
+        if target is None:
+            raise InputError("There is no message by someone else here to use it on.")
+        await self._after(await self.driver.menu(name, target, who=self.user), ask)
 
     async def _command(self, line: str, ask: Ask) -> None:
         typed = parse(self.driver, self.channel, line)

@@ -109,3 +109,23 @@ async def test_readme_console_examples_work_verbatim(tmp_path: Path) -> None:
     assert "Did you mean" in out and "mobility aids on weak days ==" in out
     assert "Thank you: your feedback was passed to the editors." in out
     assert "You're in!" in out and "Checked in for today" in out
+
+
+async def test_message_menus_run_on_the_newest_message_by_someone_else(tmp_path: Path) -> None:
+    out = await run_lines(
+        tmp_path,
+        "/as member",
+        "Buy cheap Ampyra here, no prescription needed",
+        "/as moderator",
+        "!apps",
+        "!apps teach: spam",
+        "!apps nosuch",
+        "/as member",
+        "!apps report",  # the member's own message is the only one: nothing to report
+    )
+    assert "Message menus: Report to moderators, Teach: not spam, Teach: spam." in out
+    assert "the newest message by member here" in out
+    assert "Learned: this message is spam on this server." in out
+    assert "1 spam and 0 genuine examples" in out
+    assert "Sorry: No message menu 'nosuch'." in out
+    assert "Sorry: There is no message by someone else here to use it on." in out
