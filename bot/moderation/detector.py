@@ -120,10 +120,11 @@ class Detector:
 
     def text_reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons: list[Reason] = []
-        hits = ctx.hits
+        # Most messages hit no phrase: one set instead of a lookup per phrase signal.
+        groups = {hit.rule.group for hit in ctx.phrase_hits}
         for signal in self.text_signals:
             group = signal.phrase_group
-            if group is None or hits(group):
+            if group is None or group in groups:
                 reasons.extend(signal.reasons(ctx))
         return reasons
 
