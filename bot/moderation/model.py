@@ -33,7 +33,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigurationError
-from bot.moderation.features import char_terms, ngram_key, ngram_keys, tokens, word_terms
+from bot.moderation.features import (
+    char_terms,
+    ngram_key,
+    ngram_keys,
+    tokens,
+    word_terms,
+)
 
 FORMAT = 2
 MODEL_FILE = "model.json"
@@ -140,16 +146,22 @@ class Wording:
         """
         weights = self.weights or model.chat
         sign = 1.0 if self.weight >= 0 else -1.0
-        words = weights.words
-        # Each word's character n-gram weight, as summed for the score (phrases have none).
-        chars = {tok: part[1] for tok, part in zip(self.toks, self.parts, strict=True)}
+        get, norm, char_norm = weights.words.get, self.norm, self.char_norm
+        # The terms in the order of ``word_terms``, first occurrences only: words, each with its
+        # character n-grams as summed for the score, then the phrases.
         pushed: dict[str, float] = {}
-        for term in dict.fromkeys(self.word_terms):
-            value = words.get(term, 0.0) / self.norm
-            if term in chars:
-                value += chars[term] / self.char_norm
-            if value * sign > 0 and any(map(str.isalpha, term)):
-                pushed[term] = value * sign
+        for tok, part in zip(self.toks, self.parts, strict=True):
+            if tok not in pushed:
+                value = (get(tok, 0.0) / norm + part[1] / char_norm) * sign
+                if value > 0 and any(map(str.isalpha, tok)):
+                    pushed[tok] = value
+        phrase_weight = weights.ngrams.get
+        for key in dict.fromkeys(ngram_keys(self.toks)):
+            value = (phrase_weight(key) or 0.0) / norm * sign
+            if value > 0:
+                term = " ".join(key)  # joined only for the few that count
+                if any(map(str.isalpha, term)):
+                    pushed[term] = value
         best = heapq.nlargest(count * 2, pushed.items(), key=itemgetter(1))
         shown: list[str] = []
         for term, _ in best:
