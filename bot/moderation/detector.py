@@ -200,7 +200,12 @@ class Detector:
             elif learned != 0:
                 weighed.append(replace(reason, weight=learned))
                 total += learned
-        adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
+        learned = guild.learned
+        # The word terms are built only for a server that has learned something (adjust would
+        # read none of them otherwise).
+        adjustment = (
+            learned.adjust(wording.word_terms, weighed) if learned and learned.weights else None
+        )
         total += wording.weight
         if adjustment is not None:
             total += adjustment.weight

@@ -69,12 +69,11 @@ class Weights:
     ngrams: dict[tuple[str, ...], float] = field(repr=False)
     offset: float = 0.0
 
-    def token_part(self, tok: str) -> TokenPart:
-        """A word's own weight, and its character n-grams' summed weight and count.
+    def token_part(self, tok: str, grams: list[str]) -> TokenPart:
+        """A word's own weight, and its character n-grams' (``grams``) summed weight and count.
 
         Numerically the same sums as training. The model memoises it per word (``_TokenCache``).
         """
-        grams = char_terms([tok], self.char_sizes)
         return (
             self.words.get(tok, 0.0),
             sum(filter(None, map(self.chars.get, grams))),
@@ -103,13 +102,16 @@ class _TokenCache(dict[str, TokenEntry]):
 
     def __init__(self, router: Router | None, chat: Weights, text_style: Weights | None) -> None:
         super().__init__()
+        if text_style is not None and text_style.char_sizes != chat.char_sizes:
+            raise ValueError("the styles must cut words into the same character n-grams")
         self.router_words = router.words if router is not None else {}
         self.chat = chat
         self.text_style = text_style
 
     def __missing__(self, tok: str) -> TokenEntry:
-        chat = self.chat.token_part(tok)
-        text = self.text_style.token_part(tok) if self.text_style is not None else chat
+        grams = char_terms([tok], self.chat.char_sizes)  # cut once for both styles
+        chat = self.chat.token_part(tok, grams)
+        text = self.text_style.token_part(tok, grams) if self.text_style is not None else chat
         entry = (self.router_words.get(tok, 0.0), chat, text)
         if len(self) >= TOKEN_CACHE_SIZE:
             self.clear()
