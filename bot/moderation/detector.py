@@ -120,10 +120,11 @@ class Detector:
 
     def text_reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons: list[Reason] = []
-        hits = ctx.hits
+        # Most messages hit no phrase: one set instead of a lookup per phrase signal.
+        groups = {hit.rule.group for hit in ctx.phrase_hits}
         for signal in self.text_signals:
             group = signal.phrase_group
-            if group is None or hits(group):
+            if group is None or group in groups:
                 reasons.extend(signal.reasons(ctx))
         return reasons
 
@@ -199,7 +200,12 @@ class Detector:
             elif learned != 0:
                 weighed.append(replace(reason, weight=learned))
                 total += learned
-        adjustment = guild.learned.adjust(wording.word_terms, weighed) if guild.learned else None
+        learned = guild.learned
+        # The word terms are built only for a server that has learned something (adjust would
+        # read none of them otherwise).
+        adjustment = (
+            learned.adjust(wording.word_terms, weighed) if learned and learned.weights else None
+        )
         total += wording.weight
         if adjustment is not None:
             total += adjustment.weight

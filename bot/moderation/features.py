@@ -12,7 +12,9 @@ Everything here is list comprehensions and C-level ``map``/``str.join``: it runs
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+import sys
+from collections.abc import Iterator
+from itertools import chain, pairwise
 
 from bot.moderation.domains import matches_domain
 
@@ -61,6 +63,23 @@ def ngram_terms(toks: list[str]) -> list[str]:
     return list(map(" ".join, pairwise(toks))) + list(
         map(" ".join, zip(toks, toks[1:], toks[2:], strict=False))
     )
+
+
+def ngram_keys(toks: list[str]) -> Iterator[tuple[str, ...]]:
+    """:func:`ngram_terms` as tuples of words, in the same order.
+
+    Scoring looks these up in a table keyed the same way (``ngram_key``): no string is joined
+    and no new string hashed per n-gram, which was a fifth of the learned layer's time.
+    """
+    return chain(pairwise(toks), zip(toks, toks[1:], toks[2:], strict=False))
+
+
+def ngram_key(term: str) -> tuple[str, ...]:
+    """The key of an n-gram term ("whatsapp him" -> ("whatsapp", "him")); tokens hold no space.
+
+    Its words are interned: tables of many n-grams then hold each word once.
+    """
+    return tuple(map(sys.intern, term.split(" ")))
 
 
 def char_terms(toks: list[str], sizes: tuple[int, ...]) -> list[str]:

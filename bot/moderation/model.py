@@ -26,18 +26,34 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.errors import ConfigurationError
-from bot.moderation.features import char_terms, ngram_terms, tokens
+from bot.moderation.features import (
+    char_terms,
+    ngram_key,
+    ngram_keys,
+    tokens,
+    word_terms,
+)
 
 FORMAT = 2
 MODEL_FILE = "model.json"
-#: Memoised per-word parts; cleared when full, so memory stays bounded (a few MB).
+#: Memoised per-word entries; cleared when full, so memory stays bounded (a few MB).
 TOKEN_CACHE_SIZE = 50_000
 CHAT, TEXT_STYLE = "chat", "text message"
+
+#: A word's part of one style's score: its own weight, and its character n-grams' summed
+#: weight and count.
+TokenPart = tuple[float, float, int]
+#: What is memoised per word: its router weight, then its part in chat and in text style.
+TokenEntry = tuple[float, TokenPart, TokenPart]
+_ROUTER, _CHAT_PART, _TEXT_PART = itemgetter(0), itemgetter(1), itemgetter(2)
+K = TypeVar("K")
 
 
 @dataclass
@@ -49,28 +65,20 @@ class Weights:
     words: dict[str, float]
     chars: dict[str, float]
     char_sizes: tuple[int, ...]
+    #: The bigrams and trigrams of ``words`` again, keyed by their words (``ngram_keys``).
+    ngrams: dict[tuple[str, ...], float] = field(repr=False)
     offset: float = 0.0
-    _token_cache: dict[str, tuple[float, float, int]] = field(default_factory=dict, repr=False)
 
-    def token_part(self, tok: str) -> tuple[float, float, int]:
-        """A word's own weight, and its character n-grams' summed weight and count, memoised.
+    def token_part(self, tok: str, grams: list[str]) -> TokenPart:
+        """A word's own weight, and its character n-grams' (``grams``) summed weight and count.
 
-        Everyday words repeat from message to message, so almost every token is a cache hit:
-        one lookup instead of a lookup per n-gram. Numerically the same sums as training.
+        Numerically the same sums as training. The model memoises it per word (``_TokenCache``).
         """
-        known = self._token_cache.get(tok)
-        if known is not None:
-            return known
-        grams = char_terms([tok], self.char_sizes)
-        part = (
+        return (
             self.words.get(tok, 0.0),
             sum(filter(None, map(self.chars.get, grams))),
             len(grams),
         )
-        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
-            self._token_cache.clear()
-        self._token_cache[tok] = part
-        return part
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,35 @@ class Router:
     bias: float
     words: dict[str, float]
 
-    def is_text_style(self, toks: list[str], norm: float) -> bool:
-        return self.bias + sum(filter(None, map(self.words.get, toks))) / norm >= 0.0
+    def is_text_style(self, word_weights: Iterable[float | None], norm: float) -> bool:
+        """``word_weights``: ``words``' weight of each word of the message, in order."""
+        return self.bias + sum(filter(None, word_weights)) / norm >= 0.0
+
+
+class _TokenCache(dict[str, TokenEntry]):
+    """Each word's router weight and parts, computed on a miss, cleared when full.
+
+    Everyday words repeat from message to message, so almost every word is a hit: one lookup
+    per word for the router and both styles, instead of one per table and per n-gram.
+    """
+
+    def __init__(self, router: Router | None, chat: Weights, text_style: Weights | None) -> None:
+        super().__init__()
+        if text_style is not None and text_style.char_sizes != chat.char_sizes:
+            raise ValueError("the styles must cut words into the same character n-grams")
+        self.router_words = router.words if router is not None else {}
+        self.chat = chat
+        self.text_style = text_style
+
+    def __missing__(self, tok: str) -> TokenEntry:
+        grams = char_terms([tok], self.chat.char_sizes)  # cut once for both styles
+        chat = self.chat.token_part(tok, grams)
+        text = self.text_style.token_part(tok, grams) if self.text_style is not None else chat
+        entry = (self.router_words.get(tok, 0.0), chat, text)
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
+        self[tok] = entry
+        return entry
 
 
 @dataclass
@@ -89,12 +124,20 @@ class Wording:
     """The wording part of a score: its weight and, on demand, the terms that pushed it most."""
 
     weight: float
-    word_terms: list[str]
+    #: The message's words, in order (its bigrams and trigrams are derived on demand).
+    toks: list[str]
     norm: float
     #: Square root of the number of character n-grams (the character block's divisor).
     char_norm: float = 1.0
     #: The style's weights that scored it (None when the text had no words).
     weights: Weights | None = None
+    #: Each word's part in that style, in the order of ``toks``.
+    parts: list[TokenPart] = field(default_factory=list)
+
+    @property
+    def word_terms(self) -> list[str]:
+        """Unigrams, bigrams and trigrams, with repeats (what server learning reads)."""
+        return word_terms(self.toks)
 
     def top(self, model: LearnedModel, count: int = 3) -> list[str]:
         """Whole words and phrases that pushed the score most in the direction of its sign.
@@ -105,16 +148,23 @@ class Wording:
         """
         weights = self.weights or model.chat
         sign = 1.0 if self.weight >= 0 else -1.0
-        seen: dict[str, float] = {}
-        for term in self.word_terms:
-            if term in seen or not any(c.isalpha() for c in term):
-                continue
-            value = weights.words.get(term, 0.0) / self.norm
-            if " " not in term:
-                value += weights.token_part(term)[1] / self.char_norm
-            if value * sign > 0:
-                seen[term] = value * sign
-        best = heapq.nlargest(count * 2, seen.items(), key=lambda item: item[1])
+        get, norm, char_norm = weights.words.get, self.norm, self.char_norm
+        # The terms in the order of ``word_terms``, first occurrences only: words, each with its
+        # character n-grams as summed for the score, then the phrases.
+        pushed: dict[str, float] = {}
+        for tok, part in zip(self.toks, self.parts, strict=True):
+            if tok not in pushed:
+                value = (get(tok, 0.0) / norm + part[1] / char_norm) * sign
+                if value > 0 and any(map(str.isalpha, tok)):
+                    pushed[tok] = value
+        phrase_weight = weights.ngrams.get
+        for key in dict.fromkeys(ngram_keys(self.toks)):
+            value = (phrase_weight(key) or 0.0) / norm * sign
+            if value > 0:
+                term = " ".join(key)  # joined only for the few that count
+                if any(map(str.isalpha, term)):
+                    pushed[term] = value
+        best = heapq.nlargest(count * 2, pushed.items(), key=itemgetter(1))
         shown: list[str] = []
         for term, _ in best:
             # "whatsapp him" already says "whatsapp": skip a word inside a shown phrase.
@@ -133,6 +183,11 @@ class LearnedModel:
     #: Text-message style: its router and weights; None when training saw no such messages.
     text_style: tuple[Router, Weights] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    _tokens: _TokenCache = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        router, style = self.text_style if self.text_style is not None else (None, None)
+        self._tokens = _TokenCache(router, self.chat, style)
 
     @property
     def rules(self) -> dict[str, float]:
@@ -156,29 +211,30 @@ class LearnedModel:
         toks = tokens(words, allowed)
         if not toks:
             return Wording(0.0, [], 1.0)
-        ngrams = ngram_terms(toks)
-        norm = math.sqrt(len(toks) + len(ngrams))
-        weights = self.chat
-        if self.text_style is not None and self.text_style[0].is_text_style(toks, norm):
-            weights = self.text_style[1]
-        word_total = sum(filter(None, map(weights.words.get, ngrams)))
+        entries = list(map(self._tokens.__getitem__, toks))
+        count = len(toks)
+        # Words, bigrams and trigrams (as many as ``ngram_keys`` yields).
+        norm = math.sqrt(count + max(count - 1, 0) + max(count - 2, 0))
+        weights, part = self.chat, _CHAT_PART
+        if self.text_style is not None:
+            router, style = self.text_style
+            if router.is_text_style(map(_ROUTER, entries), norm):
+                weights, part = style, _TEXT_PART
+        parts = list(map(part, entries))
+        word_total = sum(filter(None, map(weights.ngrams.get, ngram_keys(toks))))
         char_total = 0.0
         char_count = 0
-        cache = weights._token_cache
-        for tok in toks:
-            known = cache.get(tok)
-            if known is None:
-                known = weights.token_part(tok)
-            word_total += known[0]
-            char_total += known[1]
-            char_count += known[2]
+        for word, chars, grams in parts:
+            word_total += word
+            char_total += chars
+            char_count += grams
         # Two blocks, each divided by the square root of its own size, as in training.
         total = word_total / norm
         if char_count:
             total += char_total / math.sqrt(char_count)
         char_norm = math.sqrt(char_count) if char_count else 1.0
         weight = round(total * self.scale + weights.offset, 2)
-        return Wording(weight, toks + ngrams, norm, char_norm, weights)
+        return Wording(weight, toks, norm, char_norm, weights, parts)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LearnedModel:
@@ -188,20 +244,24 @@ class LearnedModel:
                 f"format {FORMAT}. Retrain it with `python -m bot moderation train`."
             )
         sizes = tuple(int(n) for n in data["char_sizes"])
+        words = _floats(data["words"])
         chat = Weights(
-            CHAT, _floats(data["rules"]), _floats(data["words"]), _floats(data["chars"]), sizes
+            CHAT, _floats(data["rules"]), words, _floats(data["chars"]), sizes, _ngrams(words)
         )
         text_style = None
         style = data.get("text_style")
         if style is not None:
             # The file holds the style's differences from chat; scoring wants whole tables.
             router = Router(float(style["router"]["bias"]), _floats(style["router"]["words"]))
+            words = _floats(style["words"])
             weights = Weights(
                 TEXT_STYLE,
                 _floats(style["rules"]),
-                _merged(chat.words, _floats(style["words"])),
+                _merged(chat.words, words),
                 _merged(chat.chars, _floats(style["chars"])),
                 sizes,
+                # Merged the same way as the words (same sums), sharing chat's keys.
+                _merged(chat.ngrams, _ngrams(words)),
                 offset=float(style["offset"]),
             )
             text_style = (router, weights)
@@ -212,7 +272,11 @@ def _floats(table: dict[str, Any]) -> dict[str, float]:
     return {str(k): float(v) for k, v in table.items()}
 
 
-def _merged(base: dict[str, float], delta: dict[str, float]) -> dict[str, float]:
+def _ngrams(words: dict[str, float]) -> dict[tuple[str, ...], float]:
+    return {ngram_key(term): weight for term, weight in words.items() if " " in term}
+
+
+def _merged(base: dict[K, float], delta: dict[K, float]) -> dict[K, float]:
     merged = dict(base)
     for key, value in delta.items():
         merged[key] = merged.get(key, 0.0) + value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _MIN_PHONE_DIGITS = 7
@@ -20,6 +20,9 @@ _DROP_DIGITS = str.maketrans("", "", "0123456789")
 _CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d[\d \-.()]{5,22}\d(?![\w])")
 _REGIONS = ("US", "GB")
 _MAX_CANDIDATES = 6
+#: Numbers parsed and remembered: spam waves repeat the same few numbers, and one parse costs
+#: as much as scoring a whole ordinary message.
+PARSED_CACHE_SIZE = 2048
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ def find_phones(text: str) -> list[Phone]:
     return list(found.values())
 
 
+@lru_cache(maxsize=PARSED_CACHE_SIZE)
 def _parse(written: str) -> tuple[str, bool] | None:
     """(E.164 key, premium-rate) for a valid number, else None."""
     pn = _phonenumbers()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
+from bot.moderation import model as model_module
+from bot.moderation.features import ngram_keys, ngram_terms, tokens
 from bot.moderation.model import CHAT, TEXT_STYLE, LearnedModel
 
 
@@ -72,3 +76,25 @@ def test_a_model_without_the_style_scores_everything_as_chat() -> None:
     assert model.text_style is None
     assert wording.weights is model.chat
     assert wording.weight == round(1.0 / math.sqrt(6), 2)
+
+
+def test_ngram_keys_are_the_ngram_terms_in_the_same_order() -> None:
+    # Scoring reads n-grams as tuples; they must be exactly training's joined terms.
+    for text in ("", "a", "a b", "txt claim ur prize now", "win win win £ 100 !"):
+        toks = tokens(text)
+        assert [" ".join(key) for key in ngram_keys(toks)] == ngram_terms(toks)
+
+
+def test_the_word_cache_is_bounded_and_a_hit_scores_as_a_miss(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(model_module, "TOKEN_CACHE_SIZE", 4)
+    texts = ["txt claim ur prize", "claim your prize now", "txt ur prize", "prize claim txt"]
+    cold = [small_model().wording(text) for text in texts]  # a fresh model: every word a miss
+    model = small_model()
+    for _ in range(3):
+        warm = [model.wording(text) for text in texts]
+        assert len(model._tokens) <= 4
+        assert [(w.weight, w.weights, w.parts, w.top(model)) for w in warm] == [
+            (w.weight, w.weights, w.parts, w.top(model)) for w in cold
+        ]

@@ -169,6 +169,17 @@ def test_phone_prefilter_parses_only_number_like_spans(
     assert any(p.premium for p in phones) == premium
 
 
+def test_parsed_numbers_are_remembered_within_bounds() -> None:
+    from bot.moderation.phones import PARSED_CACHE_SIZE, _parse, find_phones
+
+    _parse.cache_clear()
+    first = find_phones("whatsapp +234 813 555 1234 today")
+    again = find_phones("whatsapp +234 813 555 1234 today")
+    assert first == again and len(first) == 1
+    info = _parse.cache_info()
+    assert info.hits >= 1 and info.maxsize == PARSED_CACHE_SIZE
+
+
 def test_spaced_link_right_after_a_sentence() -> None:
     text, links = rebuild_spaced("After years in a chair I walk again. w w w . msherbs . com")
     assert [link.host for link in links] == ["www.msherbs.com"]
