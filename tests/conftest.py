@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -46,5 +49,31 @@ async def app(settings: Settings) -> AsyncIterator[App]:
         await app.close()
 
 
+_EXIT_STATUS: list[int] = []
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_template()
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Exit now if a database connection was left open, instead of hanging at exit.
+
+    aiosqlite's worker threads are not daemons: a test that fails half-way can leave one
+    running, and the interpreter then waits for it forever (CI would sit until its time
+    limit). Passing tests never leave one, so one left over fails the run, naming it.
+    """
+    left = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
+    if not left or not _EXIT_STATUS:
+        return
+    status = _EXIT_STATUS[-1] or 1
+    print(f"\nThreads left running after the tests (exiting {status}): {', '.join(left)}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
