@@ -161,6 +161,7 @@ class MSBot(commands.AutoShardedBot):
         #: request drains gracefully; before, it cancels the start-up.
         self.serving = False
         self.shutdown_requested = False
+        self.close_logged = False
         install_text_guard()
         #: Every REST request draws from this; the reminder sender takes a share of it.
         self.rate_budget = rate_budget or RateBudget(
@@ -277,13 +278,20 @@ class MSBot(commands.AutoShardedBot):
                 log.warning("%d handlers still running after %.0f s; closing", len(late), grace)
         await self.close()
 
+    async def __aexit__(self, *exc_info: object) -> None:
+        # discord.py's own exit waits only for its part of close() when a close is already
+        # running (a SIGTERM's shutdown): wait for ours, so run_bot never returns, and the
+        # process never exits, while the core is still stopping or draining its writes.
+        await self.close()
+
     async def close(self) -> None:
         try:
             await super().close()
         finally:
             was_open = self.app.db.is_open
             await self.app.close()  # waits for a close already in progress
-            if was_open:
+            if was_open and not self.close_logged:  # two callers may wait on the same close
+                self.close_logged = True
                 log.info("Database closed cleanly")
 
 
