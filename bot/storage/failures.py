@@ -31,6 +31,11 @@ class DatabaseClosedError(RuntimeError):
         super().__init__("the database is closed: the bot is shutting down")
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the SQLite file (often only for a moment)."""
+    return isinstance(exc, sqlite3.Error) and _code(exc) in _BUSY
+
+
 def _code(exc: sqlite3.Error) -> str:
     # The extended name (SQLITE_READONLY_DBMOVED, ...) starts with the primary one.
     name = getattr(exc, "sqlite_errorname", "") or ""

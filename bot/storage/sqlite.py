@@ -20,7 +20,12 @@ import aiosqlite
 from bot.errors import UserError
 from bot.storage.database import Connection, Database, Migration, Row, run_to_the_end
 from bot.storage.dialects.sqlite import SQLITE
-from bot.storage.failures import DatabaseClosedError, DatabaseUnavailableError, explain
+from bot.storage.failures import (
+    DatabaseClosedError,
+    DatabaseUnavailableError,
+    explain,
+    is_busy,
+)
 from bot.text import clean_text
 
 BUSY_TIMEOUT_MS = 5000
@@ -102,7 +107,7 @@ class SQLiteDatabase(Database):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = await self._connect()
-            await self._pragma(self._writer, "journal_mode=WAL")
+            await self._use_wal(self._writer)
             self._reader = await self._connect()
             # Read the schema now: a damaged file often passes the PRAGMAs above.
             await self.schema_version()
@@ -140,6 +145,25 @@ class SQLiteDatabase(Database):
             await conn.close()
             raise
         return conn
+
+    async def _use_wal(self, conn: aiosqlite.Connection) -> None:
+        """Switch the file to WAL, waiting for other processes as ``busy_timeout`` would.
+
+        SQLite answers "database is locked" at once, without waiting, when another connection
+        holds a write lock while the journal mode changes: two shard processes starting on a
+        new file meet this, and one of them used to stop with a "locked" error."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.005
+        while True:
+            try:
+                await self._pragma(conn, "journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or loop.time() + delay > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
     @staticmethod
     async def _pragma(conn: aiosqlite.Connection, pragma: str) -> None:

@@ -142,6 +142,45 @@ async def test_failed_open_leaves_no_connection_behind(tmp_path: Path, damage) -
     assert not [t for t in opened if t.is_alive()]
 
 
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's connection in the middle of a write, on a file not yet in WAL mode:
+    SQLite refuses to change the journal mode at once, without waiting on busy_timeout."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE IF NOT EXISTS filler (x TEXT)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO filler VALUES ('x')")
+    return other
+
+
+async def test_open_waits_for_another_process_switching_the_file(tmp_path: Path) -> None:
+    """Two shard processes starting together on a new file: one used to stop with "locked"."""
+    path = tmp_path / "bot.sqlite3"
+    other = _hold_write_lock(path)
+    asyncio.get_running_loop().call_later(0.3, other.commit)
+    database = SQLiteDatabase(path)
+    try:
+        await database.open()
+        assert database.is_open
+    finally:
+        await database.close()
+        other.close()
+
+
+async def test_open_gives_up_on_a_lock_that_is_never_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.storage.sqlite.BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "bot.sqlite3"
+    other = _hold_write_lock(path)
+    database = SQLiteDatabase(path)
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="locked by another program"):
+            await database.open()
+        assert not database.is_open
+    finally:
+        other.close()
+
+
 # -- PostgreSQL: a server that cannot be used is one sentence too --------------------------------
 async def _open_postgresql(url: str) -> DatabaseUnavailableError:
     from bot.storage.postgresql import PostgreSQLDatabase
