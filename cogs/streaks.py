@@ -22,7 +22,7 @@ from bot.discord_bot import retry_after
 from bot.errors import UserError
 from bot.i18n import _
 from bot.replies import Reply, Tone
-from bot.streaks import rules
+from bot.streaks import rules, zones
 from bot.streaks.community import PIN_TEXT
 from bot.streaks.delivery import (
     DmClosedError,
@@ -66,7 +66,7 @@ SUMMARY_CHECK_MINUTES = 60
 async def zone_autocomplete(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in rules.search_zones(current)]
+    return [app_commands.Choice(name=z, value=z) for z in zones.search_zones(current)]
 
 
 async def activity_autocomplete(

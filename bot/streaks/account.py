@@ -9,7 +9,7 @@ from bot.errors import UserError
 from bot.i18n import N_, _, join_list
 from bot.privacy import PrivacySection
 from bot.replies import Reply, Tone
-from bot.streaks import rules, store, texts
+from bot.streaks import rules, store, texts, zones
 from bot.streaks.store import remember_language
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class AccountService:
         """Validate everything first, then change it all in one transaction (all or nothing)."""
         changes: dict[str, Any] = {}
         said: list[str] = []
-        zone_name = rules.validate_zone(zone) if zone is not None else None
+        zone_name = zones.validate_zone(zone) if zone is not None else None
         if day_end_hour is not None:
             rules.validate_day_end_hour(day_end_hour)
         chosen: rules.ReminderTime | None = None
@@ -124,7 +124,7 @@ class AccountService:
             await remember_language(conn, member)
             if member.reminder_time is None:
                 raise UserError(_("Your reminders are already off."))
-            local_today = now.astimezone(rules.zone(member.zone)).date()
+            local_today = now.astimezone(zones.zone(member.zone)).date()
             resume_on = local_today + timedelta(days=days)
             next_at = rules.next_reminder(
                 now,

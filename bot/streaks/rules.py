@@ -13,11 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
 
 from bot.errors import UserError
 from bot.i18n import N_, _, number
+from bot.streaks.zones import zone
 
 MILESTONES = (3, 7, 14, 30, 50, 100, 365)
 MAX_DAY_END_HOUR = 4
@@ -56,42 +55,6 @@ AROUND_MARK = "~"
 
 
 # -- validation --------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-@lru_cache(maxsize=1)
-def _zone_lookup() -> dict[str, str]:
-    return {name.lower(): name for name in zone_names()}
-
-
-def validate_zone(raw: str) -> str:
-    """The canonical IANA name for ``raw`` (case-insensitive), or a friendly error."""
-    name = _zone_lookup().get(raw.strip().lower().replace(" ", "_"))
-    if name is None:
-        raise UserError(
-            _(
-                "I don't know the time zone `{zone}`. Pick one from the list, written like "
-                "Europe/Paris or America/New_York."
-            ).format(zone=raw.strip()[:40])
-        )
-    return name
-
-
-def search_zones(current: str, limit: int = 25) -> list[str]:
-    needle = current.strip().lower().replace(" ", "_")
-    names = zone_names()
-    starts = [n for n in names if n.lower().startswith(needle)]
-    contains = [n for n in names if needle in n.lower() and n not in starts]
-    return (starts + contains)[:limit]
-
-
-@lru_cache(maxsize=1024)
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def parse_reminder_time(raw: str) -> time:
     """'19:30' / '7.05' / '8h15' -> time; anything else (like '25:00') gets a clear error."""
     match = _HHMM.match(raw)

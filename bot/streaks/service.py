@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 from bot.i18n import N_, _, current_language, ngettext, number, public
 from bot.replies import Reply, Tone
-from bot.streaks import rules, store, texts
+from bot.streaks import rules, store, texts, zones
 from bot.streaks.chart import render_png
 from bot.streaks.status import build_status
 from bot.streaks.store import History, Member, remember_language
@@ -117,7 +117,7 @@ class StreakService:
     def join_preview(self, zone: str, reminder: str | None) -> tuple[str, str | None, Reply]:
         """Validate first (nothing stored), then explain what joining stores. Returns the zone,
         the reminder as stored (or None) and the preview."""
-        zone_name = rules.validate_zone(zone)
+        zone_name = zones.validate_zone(zone)
         at = rules.ReminderTime.parse(reminder) if reminder else None
         chosen = (
             _("You chose time zone {zone} and a daily reminder {when} ({zone}).").format(

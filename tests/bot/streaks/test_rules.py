@@ -152,15 +152,6 @@ def test_around_never_moves_a_reminder_to_another_day(
     assert abs(as_day_minutes[1] - as_day_minutes[0]) <= rules.AROUND_MINUTES
 
 
-def test_zone_validation_is_case_insensitive_and_strict() -> None:
-    assert rules.validate_zone("europe/paris") == "Europe/Paris"
-    assert rules.validate_zone("America/New York") == "America/New_York"
-    with pytest.raises(UserError, match="time zone"):
-        rules.validate_zone("Mars/Olympus_Mons")
-    assert rules.search_zones("paris")[0] == "Europe/Paris"
-    assert len(rules.search_zones("")) == 25
-
-
 @pytest.mark.parametrize("minutes", [0, -5, 601, 10_000])
 def test_minutes_out_of_range(minutes: int) -> None:
     with pytest.raises(UserError, match="1 to 600"):
