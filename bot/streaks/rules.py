@@ -42,6 +42,10 @@ REST_REASONS = (N_("fatigue"), N_("flare"), N_("appointment"), N_("heat"), N_("o
 #: The reason stored for a rest day declared without one.
 NO_REASON = N_("rest")
 _HHMM = re.compile(r"^\s*([0-9]{1,2})[:.h]([0-9]{2})\s*$")  # ASCII digits only
+#: "7pm", "7:30 pm", "11.15a.m.": 12-hour times, as many members write them.
+_TWELVE_HOUR = re.compile(
+    r"^\s*([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap])\.?\s*m\.?\s*$", re.IGNORECASE
+)
 #: "exactly" in the languages the bot speaks (a member types it in their own).
 _EXACTLY = re.compile(
     r"\b(?:exactly|exact|exacto|exacta|exactamente|en punto|genau|exakt|pünktlich)\b",
@@ -56,16 +60,21 @@ AROUND_MARK = "~"
 
 # -- validation --------------------------------------------------------------------------
 def parse_reminder_time(raw: str) -> time:
-    """'19:30' / '7.05' / '8h15' -> time; anything else (like '25:00') gets a clear error."""
+    """'19:30' / '7.05' / '8h15' / '7pm' / '7:30 am' -> time; anything else (like '25:00'
+    or '13pm') gets a clear error."""
     match = _HHMM.match(raw)
     if match:
         hour, minute = int(match[1]), int(match[2])
         if hour < 24 and minute < 60:
             return time(hour, minute)
+    match = _TWELVE_HOUR.match(raw)
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if 1 <= hour <= 12 and minute < 60:
+            return time(hour % 12 + (12 if match[3].lower() == "p" else 0), minute)
     raise UserError(
         _(
-            "`{typed}` is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59, for "
-            "example 19:30."
+            "`{typed}` is not a time of day. Write it like 19:30 or 7:30pm (from 00:00 to 23:59)."
         ).format(typed=raw.strip()[:20])
     )
 

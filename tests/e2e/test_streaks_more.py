@@ -206,7 +206,7 @@ async def test_the_weekly_summary_is_posted_once_without_names(
 async def test_settings_rest_and_leave(d: Driver, world: World, app) -> None:
     await join(d, zone="Europe/Paris", reminder="08:00")
     bad = await d.run("/streak settings", {"reminder": "25:00"})
-    assert "HH:MM" in bad.reply.text()
+    assert "like 19:30 or 7:30pm" in bad.reply.text()
     member = await streaks_of(app).core.member(world.user("member").id)
     assert member is not None and member.reminder_time == "~08:00"  # unchanged
     early = await d.run("/streak rest", {"day": "yesterday", "reason": "fatigue"})
@@ -233,7 +233,7 @@ async def test_joining_asks_first_and_explains_bad_input(d: Driver, world: World
     assert await streaks_of(app).core.member(world.user("member").id) is None
     for values, expected in (
         ({"zone": "Atlantis/Capital"}, "time zone"),
-        ({"zone": "Europe/Paris", "reminder": "25:00"}, "HH:MM"),
+        ({"zone": "Europe/Paris", "reminder": "25:00"}, "like 19:30 or 7:30pm"),
     ):
         refused = await d.run("/streak join", values)
         assert expected in refused.reply.text() and not refused.reply.components

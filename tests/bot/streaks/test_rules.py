@@ -98,15 +98,30 @@ def test_reminder_in_a_dst_gap_still_fires_that_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["25:00", "24:00", "12:60", "noon", "7", "", "-1:00", "١٩:٣٠", "²:00", "19:３０"]
-)
+    "raw",
+    [
+        "25:00", "24:00", "12:60", "noon", "7", "", "-1:00", "١٩:٣٠", "²:00", "19:３０",
+        "13pm", "0am", "7:60pm", "19:30pm", "7 p", "pm",
+    ],
+)  # fmt: skip
 def test_bad_reminder_times_are_refused(raw: str) -> None:
-    with pytest.raises(UserError, match="HH:MM"):
+    with pytest.raises(UserError, match="like 19:30 or 7:30pm"):
         rules.parse_reminder_time(raw)
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"), [("19:30", time(19, 30)), ("7.05", time(7, 5)), ("00:00", time(0, 0))]
+    ("raw", "expected"),
+    [
+        ("19:30", time(19, 30)),
+        ("7.05", time(7, 5)),
+        ("00:00", time(0, 0)),
+        ("7pm", time(19, 0)),
+        ("7:30 PM", time(19, 30)),
+        ("11.15a.m.", time(11, 15)),
+        ("12am", time(0, 0)),
+        ("12:05pm", time(12, 5)),
+        ("8 am", time(8, 0)),
+    ],
 )
 def test_good_reminder_times(raw: str, expected: time) -> None:
     assert rules.parse_reminder_time(raw) == expected

@@ -42,7 +42,7 @@ async def test_nothing_is_stored_before_joining(s: Streaks, sapp: App) -> None:
 async def test_bad_join_input_stores_nothing(s: Streaks, sapp: App) -> None:
     with pytest.raises(UserError, match="time zone"):
         await s.core.join(USER, GUILD, "Nowhere/Land", None)
-    with pytest.raises(UserError, match="HH:MM"):
+    with pytest.raises(UserError, match="like 19:30 or 7:30pm"):
         await s.core.join(USER, GUILD, "Europe/Paris", "25:00")
     assert await sapp.db.fetchval("SELECT COUNT(*) FROM streak_members") == 0
 
@@ -251,7 +251,7 @@ async def test_moving_far_east_pauses_the_skipped_day(
 
 async def test_settings_validate_everything_before_saving(s: Streaks) -> None:
     await join(s, reminder="19:00")
-    with pytest.raises(UserError, match="HH:MM"):
+    with pytest.raises(UserError, match="like 19:30 or 7:30pm"):
         await s.account.update(USER, public=True, reminder="25:00")
     member = await s.core.member(USER)
     assert member is not None and not member.public and member.reminder_time == "~19:00"
