@@ -120,8 +120,9 @@ class Detector:
 
     def text_reasons(self, ctx: ScanContext) -> list[Reason]:
         reasons: list[Reason] = []
-        # Most messages hit no phrase: one set instead of a lookup per phrase signal.
-        groups = {hit.rule.group for hit in ctx.phrase_hits}
+        # Most messages hit no phrase: one membership test per phrase signal, on the index
+        # that the signals' own ctx.hits() reads.
+        groups = ctx.hit_groups()
         for signal in self.text_signals:
             group = signal.phrase_group
             if group is None or group in groups:

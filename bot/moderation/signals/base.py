@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import KeysView
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -97,12 +98,19 @@ class ScanContext:
     _flaggable: list[Link] | None = None
     _by_group: dict[str, list[PhraseHit]] | None = None
 
-    def hits(self, group: str) -> list[PhraseHit]:
+    def _grouped(self) -> dict[str, list[PhraseHit]]:
         if self._by_group is None:
             self._by_group = {}
             for hit in self.phrase_hits:
                 self._by_group.setdefault(hit.rule.group, []).append(hit)
-        return self._by_group.get(group, [])
+        return self._by_group
+
+    def hits(self, group: str) -> list[PhraseHit]:
+        return self._grouped().get(group, [])
+
+    def hit_groups(self) -> KeysView[str]:
+        """The phrase groups this message hit (most messages hit none)."""
+        return self._grouped().keys()
 
     def is_quoted(self, start: int, end: int) -> bool:
         return any(q_start <= start and end <= q_end for q_start, q_end in self.quoted)
