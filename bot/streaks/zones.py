@@ -25,7 +25,7 @@ _ABBREVIATIONS = {
     **dict.fromkeys(("cst", "cdt", "ct"), "America/Chicago"),
     **dict.fromkeys(("est", "edt", "et"), "America/New_York"),
     **dict.fromkeys(("akst", "akdt"), "America/Anchorage"),
-    **dict.fromkeys(("bst",), "Europe/London"),
+    "bst": "Europe/London",
     **dict.fromkeys(("cet", "cest", "met", "mest"), "Europe/Paris"),
     **dict.fromkeys(("eet", "eest"), "Europe/Athens"),
     **dict.fromkeys(("wet", "west"), "Europe/Lisbon"),
